@@ -1,0 +1,342 @@
+"""The Chronicle application: commands that record events, queries that read the view.
+
+Commands save and then catch the view up, so a caller reads its own writes. Queries return
+plain data (dicts and lists) that the schemas in :mod:`chronicle.schemas` describe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError
+
+from chronicle.dates import FuzzyDateError, parse_day
+from chronicle.domain import ChronicleError, Claim, Incident, Source, Topic, editor_cvar, natural_id
+from chronicle.projections import narrative as folds
+from chronicle.projections.asof import BATCH_SIZE, AsOfProjection, stamp
+from chronicle.projections.store import Lens, ViewLocator
+
+EVERYONE = ("everyone", "all", "*")
+
+
+class Chronicle(Application[UUID]):
+    """An event-sourced chronicle of who said what, when, and what became of it."""
+
+    name = "chronicle"
+
+    def __init__(self, env: dict | None = None, views: ViewLocator | None = None, batch_size: int = BATCH_SIZE):
+        super().__init__(env)
+        if views is None:
+            raise ValueError("a Chronicle needs a view locator")
+        self.views = views
+        self.batch_size = batch_size
+        self.view = views.current()
+        self.projection = AsOfProjection(self, self.view, batch_size)
+
+    # ----- who is writing
+
+    @contextmanager
+    def editing_as(self, editor: str) -> Iterator[None]:
+        """Stamp the events recorded inside the block with this editor's name."""
+        token = editor_cvar.set(editor)
+        try:
+            yield
+        finally:
+            editor_cvar.reset(token)
+
+    # ----- commands
+
+    def register_source(self, slug: str, name: str, camp: str, kind: str = "organisation",
+                        aliases: list | None = None, description: str | None = None) -> UUID:
+        """Register who speaks."""
+        self._refuse_existing(natural_id("source", slug), "source", slug)
+        source = Source.register(slug, name, camp, kind, aliases, description)
+        return self._commit(source)
+
+    def open_topic(self, slug: str, title: str, kind: str = "question", unit: str | None = None,
+                   description: str | None = None) -> UUID:
+        """Open a topic (a figure or a question) that claims can be about."""
+        self._refuse_existing(natural_id("topic", slug), "topic", slug)
+        return self._commit(Topic.open(slug, title, kind, unit, description))
+
+    def record_incident(self, slug: str, title: str, occurred: dict | str, place: str | None = None,
+                        description: str | None = None, citations: list | None = None) -> UUID:
+        """Record something that happened."""
+        self._refuse_existing(natural_id("incident", slug), "incident", slug)
+        return self._commit(Incident.record(slug, title, occurred, place, description, citations))
+
+    def state_claim(self, slug: str, source: str, topic: str, stated: dict | str, text: str,
+                    quote: str | None = None, figure: dict | None = None, citations: list | None = None,
+                    note: str | None = None, via: str | None = None, incidents: list | None = None) -> UUID:
+        """Record what a source stated, on what date."""
+        self._refuse_existing(natural_id("claim", slug), "claim", slug)
+        claim = Claim.state(
+            slug, UUID(self.resolve_source(source)["id"]), UUID(self.resolve("topic", topic)["id"]),
+            stated, text, quote, figure, citations, note,
+            via_id=UUID(self.resolve_source(via)["id"]) if via else None,
+            incident_ids=[UUID(self.resolve("incident", i)["id"]) for i in incidents or []],
+        )
+        return self._commit(claim)
+
+    def revise_claim(self, claim: str, stated: dict | str, expected_version: int | None = None,
+                     **words: Any) -> int:
+        """The source revised its claim (text, quote and/or figure) on a date; returns the new version."""
+        aggregate = self._claim_for_update(claim, expected_version)
+        aggregate.revise(stated, **words)
+        self._commit(aggregate)
+        return aggregate.version
+
+    def retract_claim(self, claim: str, stated: dict | str, reason: str, citations: list | None = None,
+                      expected_version: int | None = None) -> int:
+        """The source withdrew its claim on a date, for a reason."""
+        aggregate = self._claim_for_update(claim, expected_version)
+        aggregate.retract(stated, reason, citations)
+        self._commit(aggregate)
+        return aggregate.version
+
+    def link_claims(self, claim: str, relation: str, target: str, stated: dict | str | None = None,
+                    note: str | None = None) -> int:
+        """Record that one claim disputes, contradicts, reframes or supports another."""
+        aggregate = self._claim_for_update(claim, None)
+        aggregate.link(relation, UUID(self.resolve("claim", target)["id"]), stated, note)
+        self._commit(aggregate)
+        return aggregate.version
+
+    def correct_claim(self, claim: str, changes: dict, reason: str, version: int | None = None,
+                      expected_version: int | None = None) -> int:
+        """An editor fixes the chronicle's entry for a claim (not what the source said)."""
+        aggregate = self._claim_for_update(claim, expected_version)
+        changes = dict(changes)
+        for name, kind in (("source_id", "source"), ("via_id", "source"), ("topic_id", "topic")):
+            if changes.get(name) is not None:
+                found = self.resolve_source(changes[name]) if kind == "source" else self.resolve(kind, changes[name])
+                changes[name] = UUID(found["id"])
+        aggregate.correct(changes, reason, version)
+        self._commit(aggregate)
+        return aggregate.version
+
+    def amend_entry(self, kind: str, key: str, changes: dict, reason: str) -> int:
+        """An editor corrects a source, topic or incident entry."""
+        entry = self.resolve_source(key) if kind == "source" else self.resolve(kind, key)
+        aggregate = self.repository.get(UUID(entry["id"]))
+        aggregate.amend(changes, reason)
+        self._commit(aggregate)
+        return aggregate.version
+
+    def save_all(self, *aggregates: Any, progress: Callable[[int, int], None] | None = None) -> int:
+        """Record the pending events of many aggregates in one transaction; return how many."""
+        try:
+            recordings = self.save(*aggregates)
+        except IntegrityError as error:
+            raise ConcurrentWriteError("another writer recorded these entries first; nothing was saved") from error
+        self.catch_up(progress)
+        return len(recordings)
+
+    def _commit(self, aggregate: Any) -> UUID:
+        self.save_all(aggregate)
+        return aggregate.id
+
+    def _refuse_existing(self, entry_id: UUID, kind: str, slug: str) -> None:
+        if entry_id in self.repository:
+            raise DuplicateEntryError(f"a {kind} with slug {slug!r} already exists")
+
+    def _claim_for_update(self, key: str, expected_version: int | None) -> Claim:
+        claim = self.repository.get(UUID(self.resolve("claim", key)["id"]))
+        if expected_version is not None and claim.version != expected_version:
+            raise StaleVersionError(
+                f"claim {claim.slug!r} is at version {claim.version}, not {expected_version}: "
+                "someone else changed it first"
+            )
+        return claim
+
+    # ----- the view
+
+    def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Bring the view up to the end of the log."""
+        return self.projection.catch_up(progress)
+
+    def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild every read model from the log into a fresh view, then switch to it."""
+        fresh = self.views.fresh()
+        count = AsOfProjection(self, fresh, self.batch_size).catch_up(progress)
+        old = self.view
+        self.view = self.views.promote(fresh)
+        self.projection = AsOfProjection(self, self.view, self.batch_size)
+        old.close()
+        self.catch_up()
+        return count
+
+    # ----- resolving names
+
+    def resolve_source(self, key: str) -> dict:
+        """A source by id, slug, name or alias ("Kassym-Zhomart Tokayev" finds Tokayev)."""
+        found = self.view.entry("source", key)
+        if found:
+            return found
+        matches = self.view.find_sources(key)
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise UnknownEntryError(f"no source is called {key!r}")
+        names = ", ".join(m["slug"] for m in matches)
+        raise UnknownEntryError(f"{key!r} could be any of these sources: {names}")
+
+    def resolve(self, kind: str, key: str) -> dict:
+        """A topic, incident or claim by id or slug."""
+        if kind == "source":
+            return self.resolve_source(key)
+        found = self.view.entry(kind, str(key))
+        if not found:
+            raise UnknownEntryError(f"no {kind} is called {key!r}")
+        return found
+
+    def resolve_lens(self, spec: str | None) -> Lens:
+        """A lens from words: "official", "everyone", a camp, a source, or several joined by commas."""
+        spec = (spec or "everyone").strip()
+        if spec.lower() in EVERYONE:
+            return Lens("everyone")
+        camps = {s["camp"] for s in self.view.entries("source")}
+        lens_camps, lens_sources = set(), set()
+        for part in (p.strip() for p in spec.split(",") if p.strip()):
+            if part.startswith("camp:") or part in camps:
+                lens_camps.add(part.removeprefix("camp:"))
+            else:
+                lens_sources.add(self.resolve_source(part.removeprefix("source:"))["id"])
+        return Lens(spec, frozenset(lens_camps), frozenset(lens_sources))
+
+    # ----- queries
+
+    def narrative(self, as_of: str, lens: str | None = "official", known_at: str | None = None) -> dict:
+        """The claims current on a date for a lens, by topic, as the chronicle held them then."""
+        self.catch_up()
+        day, known = _day(as_of), _moment(known_at)
+        chosen = self.resolve_lens(lens)
+        rows = self.view.narrative_rows(day, chosen, known)
+        links = self.view.links(sorted({r["claim_id"] for r in rows}), known)
+        return {"as_of": day, "lens": chosen.name, "known_at": known,
+                "topics": folds.narrate(rows, links, day)}
+
+    def diff(self, start: str, end: str, lens: str | None = "official", known_at: str | None = None) -> dict:
+        """What changed in the lens's story between two dates."""
+        first, last = sorted((_day(start), _day(end)))
+        before = self.narrative(first, lens, known_at)
+        after = self.narrative(last, lens, known_at)
+        ids = sorted({c["id"] for g in after["topics"] for c in g["claims"]})
+        links = self.view.links(ids, after["known_at"])
+        return {"from": first, "to": last, "lens": after["lens"], "known_at": after["known_at"],
+                **folds.diff(before["topics"], after["topics"], links, first, last)}
+
+    def topic_history(self, topic: str, known_at: str | None = None) -> dict:
+        """Every version of every claim on a topic, in stated order, with who said it and why."""
+        self.catch_up()
+        entry = self.resolve("topic", topic)
+        rows = self.view.topic_rows(entry["id"], _moment(known_at))
+        return {"topic": _public(entry), "known_at": _moment(known_at), "history": folds.topic_history(rows)}
+
+    def claim_history(self, claim: str, known_at: str | None = None) -> dict:
+        """A claim's versions with what changed, its editorial corrections, and its links."""
+        self.catch_up()
+        entry = self.resolve("claim", claim)
+        known = _moment(known_at)
+        rows = self.view.claim_rows(entry["id"], known)
+        state = self.mapper.transcoder.decode(self.view.claim_state(entry["id"]))
+        corrections = [fix for fix in state.get("corrections", []) if known is None or fix["at"] <= known]
+        links = folds._links_by_claim(self.view.links([entry["id"]], known), None).get(entry["id"], [])
+        return {"claim": entry["slug"], "id": entry["id"], "known_at": known, "entry_version": state["_version"],
+                "versions": folds.claim_versions(rows), "corrections": corrections, "links": links}
+
+    def source_claims(self, source: str, known_at: str | None = None) -> dict:
+        """A source's claims (spoken or published by it), and how often it revised or retracted."""
+        self.catch_up()
+        entry = self.resolve_source(source)
+        rows = self.view.source_rows(entry["id"], _moment(known_at))
+        versions = [folds.present_row(r) for r in rows]
+        counts = {kind: sum(1 for v in versions if v["kind"] == kind) for kind in ("stated", "revised", "retracted")}
+        return {"source": _public(entry), "counts": counts, "versions": versions}
+
+    def entries(self, kind: str) -> list[dict]:
+        """All sources, topics or incidents."""
+        self.catch_up()
+        return [_public(e) for e in self.view.entries(kind)]
+
+    def audit(self, after: int = 0, limit: int = 100, kind: str | None = None,
+              event: str | None = None, editor: str | None = None) -> list[dict]:
+        """The event log in recorded order, filtered by kind of entry, kind of event or editor."""
+        self.catch_up()
+        return self.view.audit(after, limit, kind, event, editor)
+
+    def event_log(self, after: int = 0, limit: int | None = None) -> Iterator[dict]:
+        """The raw event log in recorded order, straight from the event store."""
+        position = after
+        while limit is None or limit > 0:
+            batch = self.recorder.select_notifications(start=position + 1, limit=min(limit or 500, 500))
+            if not batch:
+                return
+            for notification in batch:
+                yield self._raw_event(notification)
+            position = batch[-1].id
+            if limit is not None:
+                limit -= len(batch)
+
+    def _raw_event(self, notification: Any) -> dict:
+        event = self.mapper.to_domain_event(notification)
+        data = {k: v for k, v in vars(event).items()
+                if k not in ("originator_id", "originator_version", "timestamp", "editor")}
+        return {"position": notification.id, "id": str(event.originator_id),
+                "version": event.originator_version, "type": notification.topic,
+                "recorded_at": stamp(event.timestamp), "editor": getattr(event, "editor", None),
+                "data": data}
+
+
+def _day(text: str) -> str:
+    try:
+        return parse_day(str(text)).isoformat()
+    except FuzzyDateError as error:
+        raise InvalidQueryError(f"as of: {error}") from None
+
+
+def _moment(text: str | None) -> str | None:
+    """A "known at" instant as sortable UTC text; a bare day means the end of that day."""
+    if text is None or text == "":
+        return None
+    value = str(text).strip().replace("Z", "+00:00")
+    try:
+        if len(value) == 10:
+            moment = datetime.fromisoformat(value + "T23:59:59.999999+00:00")
+        else:
+            moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidQueryError(f"known at: {text!r} is not an ISO 8601 date or time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return stamp(moment)
+
+
+def _public(entry: dict) -> dict:
+    return {k: v for k, v in entry.items() if k != "state"}
+
+
+class UnknownEntryError(ChronicleError):
+    """No source, topic, incident or claim answers to that name."""
+
+
+class DuplicateEntryError(ChronicleError):
+    """An entry with that slug already exists."""
+
+
+class StaleVersionError(ChronicleError):
+    """The entry changed since the version the writer last saw."""
+
+
+class ConcurrentWriteError(ChronicleError):
+    """Another writer recorded an event for the same entry at the same time."""
+
+
+class InvalidQueryError(ChronicleError):
+    """A question the chronicle cannot parse (a bad date or time)."""
+

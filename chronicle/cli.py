@@ -1,0 +1,304 @@
+"""The ``chronicle`` command: load chronicles, ask them questions, record what sources said."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+from marshmallow import Schema
+
+from chronicle import schemas
+from chronicle.bootstrap import open_chronicle
+from chronicle.config import from_environment
+from chronicle.domain import ChronicleError
+from chronicle.loader import load_chronicle
+from chronicle.tables import table
+
+
+class Context:
+    """What every command needs: settings, and the chronicle opened on first use."""
+
+    def __init__(self, data: str | None, editor: str | None):
+        self.settings = from_environment(data_dir=Path(data) if data else None, editor=editor)
+        self._chronicle = None
+
+    @property
+    def chronicle(self):
+        if self._chronicle is None:
+            self._chronicle = open_chronicle(self.settings)
+        return self._chronicle
+
+
+@click.group()
+@click.option("--data", envvar="CHRONICLE_DATA", help="Data folder (default: CHRONICLE_DATA or ~/.local/share/chronicle).")
+@click.option("--editor", envvar="CHRONICLE_EDITOR", help="Who is recording (stamped on every event).")
+@click.version_option(package_name="chronicle")
+@click.pass_context
+def main(ctx: click.Context, data: str | None, editor: str | None) -> None:
+    """An event-sourced chronicle of who said what, when, and what became of it."""
+    ctx.obj = Context(data, editor)
+
+
+def command(*args: Any, **kwargs: Any) -> Callable:
+    """A subcommand whose chronicle errors become one line on stderr and exit status 1."""
+    def decorate(function: Callable) -> Callable:
+        @wraps(function)
+        def run(*a: Any, **kw: Any) -> Any:
+            try:
+                return function(*a, **kw)
+            except (ChronicleError, ValueError) as error:
+                click.echo(f"error: {error}", err=True)
+                sys.exit(1)
+        return main.command(*args, **kwargs)(click.pass_obj(run))
+    return decorate
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON described by the chronicle's schemas.")
+known_at_option = click.option("--known-at", help="Answer as the chronicle stood at this time (ISO 8601).")
+lens_option = click.option("--lens", default="official", show_default=True,
+                           help="official, everyone, a camp, a source, or several joined by commas.")
+
+
+def emit(schema: Schema, data: Any, many: bool = False) -> None:
+    click.echo(json.dumps(schema.dump(data, many=many), ensure_ascii=False, indent=2, default=str))
+
+
+def progress_bar(label: str) -> Callable[[int, int], None] | None:
+    """A progress line on a terminal; nothing when stderr is piped."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        click.echo(f"\r{label}: {done}/{total} events", nl=done >= total, err=True)
+    return show
+
+
+@command("load")
+@click.argument("path", type=click.Path(exists=False, path_type=Path))
+@json_option
+def load(ctx: Context, path: Path, as_json: bool) -> None:
+    """Load a chronicle file or folder. Loading the same files twice records nothing."""
+    report = load_chronicle(ctx.chronicle, path, progress_bar("indexing"))
+    if as_json:
+        return emit(schemas.LoadReportOut(), report)
+    made = ", ".join(f"{n} {kind}s" for kind, n in report.created.items() if n) or "nothing new"
+    click.echo(f"loaded {len(report.files)} file(s): {made}; {report.events} events recorded, "
+               f"{report.unchanged} entries already present")
+
+
+@command("narrative")
+@click.option("--as-of", required=True, help="The day (YYYY-MM-DD) the story is told as of.")
+@lens_option
+@known_at_option
+@json_option
+def narrative(ctx: Context, as_of: str, lens: str, known_at: str | None, as_json: bool) -> None:
+    """The claims current on a day for a lens, by topic, with their status."""
+    answer = ctx.chronicle.narrative(as_of, lens, known_at)
+    if as_json:
+        return emit(schemas.NarrativeOut(), answer)
+    click.echo(f"Narrative as of {answer['as_of']}, lens {answer['lens']}"
+               + (f", as known at {answer['known_at']}" if answer["known_at"] else ""))
+    for group in answer["topics"]:
+        topic = group["topic"]
+        click.echo(f"\n## {topic['title']} ({topic['slug']})")
+        rows = [(c["status"] + _flags(c), c["stated"]["label"], c["source"]["name"],
+                 (c["figure"] or {}).get("label", ""), c["claim"], c["text"]) for c in group["claims"]]
+        click.echo(table(["status", "stated", "source", "figure", "claim", "text"], rows))
+    if not answer["topics"]:
+        click.echo("(nothing stated by then)")
+
+
+def _flags(claim: dict) -> str:
+    flags = [name for name, on in (("disputed", claim["disputed"]), ("revised later", claim["revised_later"]),
+                                   ("retracted later", claim["retracted_later"])) if on]
+    return f" ({', '.join(flags)})" if flags else ""
+
+
+@command("history")
+@click.argument("topic")
+@known_at_option
+@json_option
+def history(ctx: Context, topic: str, known_at: str | None, as_json: bool) -> None:
+    """Every version of every claim on a topic: who, when, what it replaced, why."""
+    answer = ctx.chronicle.topic_history(topic, known_at)
+    if as_json:
+        return emit(schemas.TopicHistoryOut(), answer)
+    click.echo(f"History of {answer['topic']['title']} ({answer['topic']['slug']})")
+    rows = [(e["stated"]["label"], e["kind"], e["source"]["name"], (e["figure"] or {}).get("label", ""),
+             (e["replaces"]["figure"] or {}).get("label", "") if e["replaces"] else "", e["claim"],
+             e["reason"] or e["text"]) for e in answer["history"]]
+    click.echo(table(["stated", "kind", "source", "figure", "replaces", "claim", "text or reason"], rows))
+
+
+@command("claim")
+@click.argument("claim")
+@known_at_option
+@json_option
+def claim(ctx: Context, claim: str, known_at: str | None, as_json: bool) -> None:
+    """A claim's versions with what changed, its editorial corrections and its links."""
+    answer = ctx.chronicle.claim_history(claim, known_at)
+    if as_json:
+        return emit(schemas.ClaimHistoryOut(), answer)
+    click.echo(f"Claim {answer['claim']} (entry version {answer['entry_version']})")
+    rows = [(v["version"], v["kind"], v["stated"]["label"], v["source"]["name"], v["recorded_by"],
+             (v["figure"] or {}).get("label", ""), v["reason"] or v["text"]) for v in answer["versions"]]
+    click.echo(table(["#", "kind", "stated", "source", "recorded by", "figure", "text or reason"], rows))
+    for fix in answer["corrections"]:
+        click.echo(f"editorial correction {fix['at']} by {fix['by']}: {', '.join(fix['fields'])}: {fix['reason']}")
+    for link in answer["links"]:
+        arrow = "->" if link["direction"] == "out" else "<-"
+        click.echo(f"{link['relation']} {arrow} {link['claim']} ({link['on']})")
+
+
+@command("diff")
+@click.argument("start")
+@click.argument("end")
+@lens_option
+@known_at_option
+@json_option
+def diff(ctx: Context, start: str, end: str, lens: str, known_at: str | None, as_json: bool) -> None:
+    """What changed in a lens's story between two days."""
+    answer = ctx.chronicle.diff(start, end, lens, known_at)
+    if as_json:
+        return emit(schemas.DiffOut(), answer)
+    click.echo(f"Changes from {answer['from']} to {answer['to']}, lens {answer['lens']}")
+    rows = []
+    for change in ("added", "revised", "retracted", "superseded", "disputed"):
+        for item in answer[change]:
+            c = item["claim"]
+            detail = c["reason"] if change == "retracted" else c["text"]
+            if change == "revised":
+                detail = f"{_said(item['before'])} -> {_said(c)}"
+            elif change in ("superseded", "disputed"):
+                detail = f"by {item['by']}: {c['text']}"
+            rows.append((change, c["stated"]["label"], c["source"]["name"], c["claim"], detail))
+    click.echo(table(["change", "stated", "source", "claim", "detail"], rows) if rows else "(no change)")
+
+
+def _said(claim: dict) -> str:
+    return (claim["figure"] or {}).get("label") or claim["text"]
+
+
+@command("source")
+@click.argument("name")
+@known_at_option
+@json_option
+def source(ctx: Context, name: str, known_at: str | None, as_json: bool) -> None:
+    """A source (by slug, name or alias): its camp, aliases and every claim."""
+    answer = ctx.chronicle.source_claims(name, known_at)
+    if as_json:
+        return emit(schemas.SourceClaimsOut(), answer)
+    src = answer["source"]
+    click.echo(f"{src['name']} ({src['slug']}), camp {src['camp']}; also {', '.join(src['aliases']) or '-'}")
+    click.echo(", ".join(f"{n} {k}" for k, n in answer["counts"].items()))
+    rows = [(v["stated"]["label"], v["kind"], v["claim"], v["reason"] or v["text"]) for v in answer["versions"]]
+    click.echo(table(["stated", "kind", "claim", "text or reason"], rows))
+
+
+@command("list")
+@click.argument("kind", type=click.Choice(["sources", "topics", "incidents"]))
+@json_option
+def list_entries(ctx: Context, kind: str, as_json: bool) -> None:
+    """List the sources, topics or incidents."""
+    entries = ctx.chronicle.entries(kind[:-1])
+    schema = {"sources": schemas.SourceOut, "topics": schemas.TopicOut, "incidents": schemas.IncidentOut}[kind]
+    if as_json:
+        return emit(schema(), entries, many=True)
+    columns = {"sources": ("slug", "camp", "name"), "topics": ("slug", "kind", "title"),
+               "incidents": ("slug", "place", "title")}[kind]
+    click.echo(table(list(columns), [[e.get(c) for c in columns] for e in entries]))
+
+
+@command("events")
+@click.option("--after", default=0, help="Start after this position.")
+@click.option("--limit", type=int, help="At most this many events.")
+@json_option
+def events(ctx: Context, after: int, limit: int | None, as_json: bool) -> None:
+    """The raw event log, in recorded order."""
+    log = ctx.chronicle.event_log(after, limit)
+    if as_json:
+        return emit(schemas.EventOut(), list(log), many=True)
+    rows = [(e["position"], e["recorded_at"], e["editor"], e["type"].split(":")[-1],
+             e["data"].get("slug") or e["id"]) for e in log]
+    click.echo(table(["#", "recorded at", "editor", "event", "entry"], rows))
+
+
+@command("rebuild")
+def rebuild(ctx: Context) -> None:
+    """Rebuild every read model from the event log into a fresh view, then switch to it."""
+    count = ctx.chronicle.rebuild(progress_bar("rebuilding"))
+    click.echo(f"rebuilt the view from {count} events")
+
+
+@command("revise")
+@click.argument("claim")
+@click.option("--stated", required=True, help="When the source revised it (EDTF date).")
+@click.option("--text")
+@click.option("--quote")
+@click.option("--figure", help='JSON, e.g. {"value": 227, "unit": "people"}')
+@click.option("--citation", "document", help="The document the revision was reported in.")
+@click.option("--if-version", type=int, help="Refuse unless the claim is still at this entry version.")
+def revise(ctx: Context, claim: str, stated: str, text: str | None, quote: str | None, figure: str | None,
+           document: str | None, if_version: int | None) -> None:
+    """Record that a source revised its claim."""
+    with ctx.chronicle.editing_as(ctx.settings.editor):
+        version = ctx.chronicle.revise_claim(claim, stated, if_version, text=text, quote=quote,
+                                             figure=_json_arg(figure, "--figure"), citations=_citations(document))
+    click.echo(f"revised {claim}: entry version {version}")
+
+
+@command("retract")
+@click.argument("claim")
+@click.option("--stated", required=True, help="When the source withdrew it (EDTF date).")
+@click.option("--reason", required=True)
+@click.option("--citation", "document", help="The document the retraction was reported in.")
+@click.option("--if-version", type=int, help="Refuse unless the claim is still at this entry version.")
+def retract(ctx: Context, claim: str, stated: str, reason: str, document: str | None, if_version: int | None) -> None:
+    """Record that a source retracted its claim."""
+    with ctx.chronicle.editing_as(ctx.settings.editor):
+        version = ctx.chronicle.retract_claim(claim, stated, reason, _citations(document), if_version)
+    click.echo(f"retracted {claim}: entry version {version}")
+
+
+@command("correct")
+@click.argument("claim")
+@click.option("--reason", required=True, help="Why the chronicle's entry was wrong.")
+@click.option("--version", "claim_version", type=int, help="Which version of the claim to fix (0 = the statement).")
+@click.option("--set", "assignments", multiple=True, metavar="FIELD=VALUE",
+              help="A field to fix: text, quote, note, stated, figure (JSON), source, topic, via.")
+@click.option("--if-version", type=int, help="Refuse unless the claim is still at this entry version.")
+def correct(ctx: Context, claim: str, reason: str, claim_version: int | None, assignments: tuple[str, ...],
+            if_version: int | None) -> None:
+    """Fix the chronicle's own entry for a claim (an editorial correction, not a revision)."""
+    renamed = {"source": "source_id", "via": "via_id", "topic": "topic_id"}
+    changes = {}
+    for assignment in assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{assignment!r} is not FIELD=VALUE", param_hint="--set")
+        changes[renamed.get(name, name)] = _json_arg(value, f"--set {name}") if name in ("figure", "citations") else value
+    with ctx.chronicle.editing_as(ctx.settings.editor):
+        version = ctx.chronicle.correct_claim(claim, changes, reason, claim_version, if_version)
+    click.echo(f"corrected {claim}: entry version {version}")
+
+
+def _json_arg(text: str | None, name: str) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise click.BadParameter(f"not JSON: {error}", param_hint=name) from None
+
+
+def _citations(document: str | None) -> list:
+    return [{"document": document}] if document else []
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,371 @@
+"""The read models on SQLite: one file per view generation, beside the event store's file.
+
+A rebuild writes a new generation while the old one keeps serving, then a one-line pointer
+file (``CURRENT``) is replaced atomically, so a rebuild never blocks writers or readers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from chronicle.projections.names import normalise
+from chronicle.projections.rows import CONTENT_COLUMNS
+from chronicle.projections.store import Lens, PositionMoved, ViewBatch, ViewLocator, ViewStore
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tracking (
+    application_name TEXT PRIMARY KEY, notification_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, name TEXT NOT NULL, camp TEXT NOT NULL,
+    kind TEXT, aliases TEXT NOT NULL, description TEXT);
+CREATE TABLE IF NOT EXISTS source_names (
+    key TEXT NOT NULL, source_id TEXT NOT NULL, PRIMARY KEY (key, source_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS topics (
+    id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL,
+    unit TEXT, description TEXT);
+CREATE TABLE IF NOT EXISTS incidents (
+    id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, title TEXT NOT NULL, occurred TEXT NOT NULL,
+    place TEXT, description TEXT, citations TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS claims (
+    id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, state BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS versions (
+    row_id INTEGER PRIMARY KEY,
+    claim_id TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL,
+    source_id TEXT NOT NULL, via_id TEXT, topic_id TEXT NOT NULL,
+    stated_on TEXT NOT NULL, stated_until TEXT, next_kind TEXT, stated TEXT NOT NULL,
+    text TEXT, quote TEXT, figure TEXT, figure_value REAL, citations TEXT, reason TEXT, note TEXT,
+    recorded_at TEXT, recorded_by TEXT, corrected_at TEXT, corrected_by TEXT, correction TEXT,
+    recorded_from TEXT NOT NULL, recorded_until TEXT);
+CREATE INDEX IF NOT EXISTS versions_now ON versions (stated_on, stated_until)
+    WHERE recorded_until IS NULL;
+CREATE INDEX IF NOT EXISTS versions_claim ON versions (claim_id, version);
+CREATE INDEX IF NOT EXISTS versions_topic ON versions (topic_id, stated_on);
+CREATE INDEX IF NOT EXISTS versions_source ON versions (source_id, stated_on);
+CREATE TABLE IF NOT EXISTS links (
+    claim_id TEXT NOT NULL, relation TEXT NOT NULL, target_id TEXT NOT NULL,
+    stated_on TEXT NOT NULL, note TEXT, recorded_at TEXT NOT NULL, editor TEXT);
+CREATE INDEX IF NOT EXISTS links_from ON links (claim_id);
+CREATE INDEX IF NOT EXISTS links_to ON links (target_id);
+CREATE TABLE IF NOT EXISTS audit (
+    position INTEGER PRIMARY KEY, recorded_at TEXT NOT NULL, editor TEXT, kind TEXT NOT NULL,
+    event TEXT NOT NULL, entry_id TEXT NOT NULL, summary TEXT);
+"""
+
+ROW_COLUMNS = CONTENT_COLUMNS + ("recorded_from", "recorded_until")
+_INSERT_ROW = (
+    f"INSERT INTO versions ({', '.join(ROW_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in ROW_COLUMNS)})"
+)
+_ROW_SELECT = """
+SELECT v.*, c.slug AS claim_slug,
+       s.slug AS source_slug, s.name AS source_name, s.camp AS source_camp,
+       w.slug AS via_slug, w.name AS via_name, w.camp AS via_camp,
+       t.slug AS topic_slug, t.title AS topic_title, t.kind AS topic_kind, t.unit AS topic_unit
+FROM versions v
+JOIN claims c ON c.id = v.claim_id
+JOIN sources s ON s.id = v.source_id
+LEFT JOIN sources w ON w.id = v.via_id
+JOIN topics t ON t.id = v.topic_id
+"""
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    connection.row_factory = sqlite3.Row
+    connection.execute("PRAGMA journal_mode=WAL")
+    # The view is derived from the log: losing the last batch to a power cut only means the
+    # tracking position is older too, and the next catch-up redoes that batch.
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute("PRAGMA foreign_keys=OFF")
+    return connection
+
+
+def _recorded(alias: str, known_at: str | None, params: dict) -> str:
+    """SQL for "held by the chronicle at known_at" (or now)."""
+    if known_at is None:
+        return f"{alias}.recorded_until IS NULL"
+    params["known_at"] = known_at
+    return (f"{alias}.recorded_from <= :known_at AND "
+            f"({alias}.recorded_until IS NULL OR {alias}.recorded_until > :known_at)")
+
+
+def _lens(lens: Lens, params: dict) -> str:
+    if lens.everyone:
+        return "1=1"
+    camps = sorted(lens.camps)
+    ids = sorted(lens.source_ids)
+    params.update({f"camp{i}": camp for i, camp in enumerate(camps)})
+    params.update({f"src{i}": sid for i, sid in enumerate(ids)})
+    camp_list = ", ".join(f":camp{i}" for i in range(len(camps))) or "NULL"
+    id_list = ", ".join(f":src{i}" for i in range(len(ids))) or "NULL"
+    return (f"(s.camp IN ({camp_list}) OR w.camp IN ({camp_list}) "
+            f"OR v.source_id IN ({id_list}) OR v.via_id IN ({id_list}))")
+
+
+class SQLiteViewBatch(ViewBatch):
+    """One view transaction on SQLite."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self.db = connection
+
+    def load_claim(self, claim_id: str) -> tuple[bytes | None, list[dict]]:
+        state = self.db.execute("SELECT state FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        rows = self.db.execute(
+            "SELECT * FROM versions WHERE claim_id = ? AND recorded_until IS NULL ORDER BY version",
+            (claim_id,),
+        ).fetchall()
+        return (state[0] if state else None), [dict(row) for row in rows]
+
+    def save_claim(self, claim_id: str, slug: str, state: bytes) -> None:
+        self.db.execute(
+            "INSERT INTO claims (id, slug, state) VALUES (?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, state = excluded.state",
+            (claim_id, slug, state),
+        )
+
+    def close_rows(self, closes: list[tuple[int, str]]) -> None:
+        self.db.executemany(
+            "UPDATE versions SET recorded_until = ? WHERE row_id = ?",
+            [(until, row_id) for row_id, until in closes],
+        )
+
+    def insert_rows(self, rows: list[dict]) -> None:
+        self.db.executemany(_INSERT_ROW, rows)
+
+    def load_entry(self, entry_id: str) -> tuple[str, dict]:
+        for kind, table in (("source", "sources"), ("topic", "topics"), ("incident", "incidents")):
+            row = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", (entry_id,)).fetchone()
+            if row:
+                return kind, _decode_entry(dict(row))
+        raise KeyError(entry_id)
+
+    def save_source(self, entry: dict, keys: list[str]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO sources (id, slug, name, camp, kind, aliases, description) "
+            "VALUES (:id, :slug, :name, :camp, :kind, :aliases, :description)",
+            {**entry, "aliases": json.dumps(entry["aliases"], ensure_ascii=False)},
+        )
+        self.db.execute("DELETE FROM source_names WHERE source_id = ?", (entry["id"],))
+        self.db.executemany("INSERT INTO source_names (key, source_id) VALUES (?, ?)",
+                            [(key, entry["id"]) for key in keys])
+
+    def save_topic(self, entry: dict) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO topics (id, slug, title, kind, unit, description) "
+            "VALUES (:id, :slug, :title, :kind, :unit, :description)", entry)
+
+    def save_incident(self, entry: dict) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO incidents (id, slug, title, occurred, place, description, citations) "
+            "VALUES (:id, :slug, :title, :occurred, :place, :description, :citations)",
+            {**entry, "occurred": json.dumps(entry["occurred"], ensure_ascii=False),
+             "citations": json.dumps(entry["citations"], ensure_ascii=False)},
+        )
+
+    def save_link(self, claim_id: str, relation: str, target_id: str, stated_on: str,
+                  note: str | None, recorded_at: str, editor: str) -> None:
+        self.db.execute(
+            "INSERT INTO links (claim_id, relation, target_id, stated_on, note, recorded_at, editor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (claim_id, relation, target_id, stated_on, note, recorded_at, editor))
+
+    def log_event(self, position: int, recorded_at: str, editor: str, kind: str, event: str,
+                  entry_id: str, summary: str) -> None:
+        self.db.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (position, recorded_at, editor, kind, event, entry_id, summary))
+
+
+def _decode_entry(row: dict) -> dict:
+    for name in ("aliases", "occurred", "citations"):
+        if name in row and isinstance(row[name], str):
+            row[name] = json.loads(row[name])
+    return row
+
+
+class SQLiteViewStore(ViewStore):
+    """The read models in one SQLite file."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self.db.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\nCOMMIT;")
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = _connect(self.path)
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self.db
+        _begin_immediate(db)
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        row = self.db.execute("SELECT notification_id FROM tracking WHERE application_name = ?",
+                              (application_name,)).fetchone()
+        return row[0] if row else None
+
+    @contextmanager
+    def batch(self, application_name: str, expected: int, last: int) -> Iterator[ViewBatch]:
+        with self._transaction() as db:
+            if (self.max_tracking_id(application_name) or 0) != expected:
+                raise PositionMoved(expected)
+            yield SQLiteViewBatch(db)
+            db.execute("INSERT INTO tracking VALUES (?, ?) ON CONFLICT (application_name) "
+                       "DO UPDATE SET notification_id = excluded.notification_id", (application_name, last))
+
+    def _rows(self, where: str, params: dict, order: str) -> list[dict]:
+        sql = f"{_ROW_SELECT} WHERE {where} ORDER BY {order}"
+        return [dict(row) for row in self.db.execute(sql, params).fetchall()]
+
+    def narrative_rows(self, as_of: str, lens: Lens, known_at: str | None) -> list[dict]:
+        params: dict = {"as_of": as_of}
+        where = (f"{_recorded('v', known_at, params)} AND v.stated_on <= :as_of "
+                 f"AND (v.stated_until IS NULL OR v.stated_until > :as_of) AND {_lens(lens, params)}")
+        return self._rows(where, params, "t.slug, v.stated_on, c.slug")
+
+    def links(self, claim_ids: list[str], known_at: str | None) -> list[dict]:
+        if not claim_ids:
+            return []
+        params: dict = {f"c{i}": cid for i, cid in enumerate(claim_ids)}
+        marks = ", ".join(f":c{i}" for i in range(len(claim_ids)))
+        when = "1=1"
+        if known_at is not None:
+            params["known_at"] = known_at
+            when = "l.recorded_at <= :known_at"
+        sql = f"""
+            SELECT l.*, a.slug AS claim_slug, b.slug AS target_slug
+            FROM links l JOIN claims a ON a.id = l.claim_id JOIN claims b ON b.id = l.target_id
+            WHERE (l.claim_id IN ({marks}) OR l.target_id IN ({marks})) AND {when}
+            ORDER BY l.stated_on, a.slug, b.slug, l.relation"""
+        return [dict(row) for row in self.db.execute(sql, params).fetchall()]
+
+    def topic_rows(self, topic_id: str, known_at: str | None) -> list[dict]:
+        params: dict = {"topic": topic_id}
+        where = f"v.topic_id = :topic AND {_recorded('v', known_at, params)}"
+        return self._rows(where, params, "v.stated_on, c.slug, v.version")
+
+    def claim_rows(self, claim_id: str, known_at: str | None) -> list[dict]:
+        params: dict = {"claim": claim_id}
+        where = f"v.claim_id = :claim AND {_recorded('v', known_at, params)}"
+        return self._rows(where, params, "v.version")
+
+    def source_rows(self, source_id: str, known_at: str | None) -> list[dict]:
+        params: dict = {"source": source_id}
+        where = f"(v.source_id = :source OR v.via_id = :source) AND {_recorded('v', known_at, params)}"
+        return self._rows(where, params, "v.stated_on, c.slug, v.version")
+
+    def claim_state(self, claim_id: str) -> bytes | None:
+        row = self.db.execute("SELECT state FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        return row[0] if row else None
+
+    def entries(self, kind: str) -> list[dict]:
+        table = _table(kind)
+        columns = "id, slug" if kind == "claim" else "*"
+        rows = self.db.execute(f"SELECT {columns} FROM {table} ORDER BY slug").fetchall()
+        return [_decode_entry(dict(row)) for row in rows]
+
+    def entry(self, kind: str, key: str) -> dict | None:
+        table = _table(kind)
+        columns = "id, slug" if kind == "claim" else "*"
+        row = self.db.execute(f"SELECT {columns} FROM {table} WHERE id = ? OR slug = ?", (key, key)).fetchone()
+        return _decode_entry(dict(row)) if row else None
+
+    def find_sources(self, key: str) -> list[dict]:
+        key = normalise(key)
+        sql = ("SELECT DISTINCT s.* FROM source_names n JOIN sources s ON s.id = n.source_id "
+               "WHERE n.key = ? ORDER BY s.slug")
+        rows = self.db.execute(sql, (key,)).fetchall()
+        if not rows and key:
+            like = "%" + key.replace("%", "").replace("_", "") + "%"
+            rows = self.db.execute(sql.replace("n.key = ?", "n.key LIKE ?"), (like,)).fetchall()
+        return [_decode_entry(dict(row)) for row in rows]
+
+    def audit(self, after: int = 0, limit: int = 100, kind: str | None = None,
+              event: str | None = None, editor: str | None = None) -> list[dict]:
+        params: dict = {"after": after, "limit": limit, "kind": kind, "event": event, "editor": editor}
+        sql = ("SELECT * FROM audit WHERE position > :after "
+               "AND (:kind IS NULL OR kind = :kind) AND (:event IS NULL OR event = :event) "
+               "AND (:editor IS NULL OR editor = :editor) ORDER BY position LIMIT :limit")
+        return [dict(row) for row in self.db.execute(sql, params).fetchall()]
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+
+def _table(kind: str) -> str:
+    tables = {"source": "sources", "topic": "topics", "incident": "incidents", "claim": "claims"}
+    if kind not in tables:
+        raise ValueError(f"unknown kind of entry {kind!r}")
+    return tables[kind]
+
+
+def _begin_immediate(db: sqlite3.Connection) -> None:
+    """Take the write lock up front, so two writers queue instead of failing on upgrade."""
+    for attempt in range(100):
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            time.sleep(min(0.01 * (attempt + 1), 0.2))
+    db.execute("BEGIN IMMEDIATE")
+
+
+class SQLiteViewLocator(ViewLocator):
+    """View generations in ``<data>/views/``, the current one named in ``views/CURRENT``."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.pointer = self.directory / "CURRENT"
+
+    def current(self) -> ViewStore:
+        if not self.pointer.exists():
+            self._point_to(self._new_name())
+        return SQLiteViewStore(self.directory / self.pointer.read_text().strip())
+
+    def fresh(self) -> ViewStore:
+        return SQLiteViewStore(self.directory / self._new_name())
+
+    def promote(self, store: ViewStore) -> ViewStore:
+        assert isinstance(store, SQLiteViewStore)
+        previous = self.pointer.read_text().strip() if self.pointer.exists() else None
+        self._point_to(store.path.name)
+        if previous and previous != store.path.name:
+            for suffix in ("", "-wal", "-shm"):
+                (self.directory / f"{previous}{suffix}").unlink(missing_ok=True)
+        return store
+
+    def _new_name(self) -> str:
+        return f"view-{time.time_ns()}.sqlite"
+
+    def _point_to(self, name: str) -> None:
+        temporary = self.pointer.with_suffix(".tmp")
+        temporary.write_text(name + "\n")
+        os.replace(temporary, self.pointer)

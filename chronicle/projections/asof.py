@@ -1,0 +1,208 @@
+"""The tracked as-of projection: folds the event log into the view, batch by batch.
+
+SQLite cannot push new events to a subscriber, so the view catches up by polling the
+application's notifications in batches. Each batch is written in one view transaction together
+with the tracking position of its last event, so a crash neither loses nor repeats an event.
+Claim events are folded with the domain's own mutators (``event.mutate``), so the read model
+and the aggregates cannot disagree about what an event means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from chronicle.domain import CLAIM_FIELDS, Claim, Incident, Source, Topic, day_of
+from chronicle.projections.names import name_keys
+from chronicle.projections.rows import derive_rows, row_key
+from chronicle.projections.store import PositionMoved, ViewBatch, ViewStore
+
+BATCH_SIZE = 2000
+
+
+def stamp(moment: datetime) -> str:
+    """A recording time as sortable ISO text in UTC, to the microsecond."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+class AsOfProjection:
+    """Keeps a view store caught up with an application's event log."""
+
+    def __init__(self, app: Any, store: ViewStore, batch_size: int = BATCH_SIZE):
+        self.app = app
+        self.store = store
+        self.batch_size = batch_size
+
+    def lag(self) -> int:
+        """How many recorded events the view has not processed yet."""
+        head = self.app.recorder.max_notification_id() or 0
+        return head - (self.store.max_tracking_id(self.app.name) or 0)
+
+    def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Process every event not yet in the view; return how many were processed."""
+        processed = 0
+        total = None
+        while True:
+            position = self.store.max_tracking_id(self.app.name) or 0
+            notifications = self.app.recorder.select_notifications(
+                start=position + 1, limit=self.batch_size
+            )
+            if not notifications:
+                return processed
+            if progress and total is None:
+                total = processed + (self.app.recorder.max_notification_id() or 0) - position
+            try:
+                self._process(position, notifications)
+            except PositionMoved:
+                continue  # another process wrote this batch first: poll again
+            processed += len(notifications)
+            if progress:
+                progress(processed, max(total or 0, processed))
+
+    def _process(self, position: int, notifications: Sequence[Any]) -> None:
+        mapper = self.app.mapper
+        with self.store.batch(self.app.name, position, notifications[-1].id) as batch:
+            folder = _BatchFolder(batch, mapper.transcoder)
+            for notification in notifications:
+                folder.apply(notification.id, mapper.to_domain_event(notification))
+            folder.flush()
+
+
+class _BatchFolder:
+    """Folds one batch of events, keeping touched claims in memory until the batch ends."""
+
+    def __init__(self, batch: ViewBatch, transcoder: Any):
+        self.batch = batch
+        self.transcoder = transcoder
+        self.claims: dict[str, Claim] = {}
+        self.open_rows: dict[str, list[dict]] = {}
+        self.closed_stored: list[tuple[int, str]] = []
+        self.finished_rows: list[dict] = []
+
+    def apply(self, position: int, event: Any) -> None:
+        at, editor = stamp(event.timestamp), getattr(event, "editor", "system")
+        if isinstance(event, Claim.Event):
+            kind = "claim"
+            self._apply_claim(event, at, editor)
+        else:
+            kind = self._apply_entry(event)
+        self.batch.log_event(position, at, editor, kind, type(event).__name__,
+                             str(event.originator_id), _summary(event))
+
+    def _apply_entry(self, event: Any) -> str:
+        """Fold a source, topic or incident event; return which kind of entry it was."""
+        entry_id = str(event.originator_id)
+        kind = CREATED_KINDS.get(type(event))
+        if kind:
+            entry = {"id": entry_id, **_created_fields(event)}
+        else:
+            kind, entry = self.batch.load_entry(entry_id)
+            entry.update(event.changes)
+        if kind == "source":
+            self.batch.save_source(entry, name_keys(entry["slug"], entry["name"], entry["aliases"]))
+        elif kind == "topic":
+            self.batch.save_topic(entry)
+        else:
+            self.batch.save_incident(entry)
+        return kind
+
+    def _apply_claim(self, event: Any, at: str, editor: str) -> None:
+        claim_id = str(event.originator_id)
+        claim = self._load_claim(claim_id)
+        claim = event.mutate(claim)
+        _annotate(claim, event, at, editor)
+        self.claims[claim_id] = claim
+        if isinstance(event, Claim.Linked):
+            link = claim.links[-1]
+            stated = link["stated"] or claim.versions[0]["stated"]
+            self.batch.save_link(claim_id, link["relation"], str(link["target_id"]), day_of(stated),
+                                 link["note"], at, editor)
+        self._reindex(claim_id, claim, at, _touched_versions(claim, event))
+
+    def _load_claim(self, claim_id: str) -> Claim | None:
+        if claim_id in self.claims:
+            return self.claims[claim_id]
+        state, rows = self.batch.load_claim(claim_id)
+        self.open_rows[claim_id] = rows
+        if state is None:
+            return None
+        claim = object.__new__(Claim)
+        claim.__dict__.update(self.transcoder.decode(state))
+        claim.__dict__["_pending_events"] = []
+        return claim
+
+    def _reindex(self, claim_id: str, claim: Claim, at: str, numbers: list[int] | None) -> None:
+        """Close the rows the event made stale and open the rows it made true."""
+        wanted = {row_key(row): row for row in derive_rows(claim, numbers)}
+        kept = []
+        for row in self.open_rows.get(claim_id, []):
+            if numbers is not None and row["version"] not in numbers:
+                kept.append(row)
+            elif row_key(row) in wanted:
+                kept.append(row)
+                del wanted[row_key(row)]
+            elif row.get("row_id") is not None:
+                self.closed_stored.append((row["row_id"], at))
+            else:
+                self.finished_rows.append({**row, "recorded_until": at})
+        kept.extend({**row, "recorded_from": at, "recorded_until": None} for row in wanted.values())
+        self.open_rows[claim_id] = kept
+
+    def flush(self) -> None:
+        """Write what the batch changed: closed rows, new rows and claim states."""
+        self.batch.close_rows(self.closed_stored)
+        new_rows = self.finished_rows + [
+            row for rows in self.open_rows.values() for row in rows if row.get("row_id") is None
+        ]
+        self.batch.insert_rows(new_rows)
+        for claim_id, claim in self.claims.items():
+            state = {k: v for k, v in claim.__dict__.items() if k != "_pending_events"}
+            self.batch.save_claim(claim_id, claim.slug, self.transcoder.encode(state))
+
+
+CREATED_KINDS = {Source.Registered: "source", Topic.Opened: "topic", Incident.Recorded: "incident"}
+
+
+def _touched_versions(claim: Claim, event: Any) -> list[int] | None:
+    """The versions whose rows an event can change; None for all of them."""
+    last = len(claim.versions) - 1
+    if isinstance(event, Claim.Stated):
+        return [0]
+    if isinstance(event, (Claim.Revised, Claim.Retracted)):
+        return [last - 1, last]
+    if isinstance(event, Claim.Linked):
+        return []
+    if isinstance(event, Claim.Corrected) and event.version is not None and not set(event.changes) & set(CLAIM_FIELDS):
+        return [n for n in (event.version - 1, event.version) if n >= 0]
+    return None
+
+
+def _created_fields(event: Any) -> dict:
+    skip = {"originator_id", "originator_version", "timestamp", "originator_topic", "editor"}
+    return {k: v for k, v in vars(event).items() if k not in skip}
+
+
+def _annotate(claim: Claim, event: Any, at: str, editor: str) -> None:
+    """Add to the folded claim what only the log knows: when and by whom each part was recorded."""
+    if isinstance(event, (Claim.Stated, Claim.Revised, Claim.Retracted)):
+        claim.versions[-1].update({"recorded_at": at, "recorded_by": editor})
+    elif isinstance(event, Claim.Corrected):
+        fix = {"at": at, "by": editor, "reason": event.reason, "version": event.version,
+               "fields": sorted(event.changes)}
+        claim.__dict__.setdefault("corrections", []).append(fix)
+        if event.version is not None:
+            claim.versions[event.version].setdefault("corrections", []).append(fix)
+
+
+def _summary(event: Any) -> str:
+    name = type(event).__name__
+    if isinstance(event, Claim.Stated | Claim.Revised):
+        return (event.text or event.quote or "")[:200]
+    if isinstance(event, Claim.Retracted):
+        return event.reason[:200]
+    if isinstance(event, Claim.Corrected):
+        return f"{', '.join(sorted(event.changes))}: {event.reason}"[:200]
+    if isinstance(event, Claim.Linked):
+        return event.relation
+    return getattr(event, "slug", None) or getattr(event, "reason", None) or name

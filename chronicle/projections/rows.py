@@ -1,0 +1,71 @@
+"""The as-of index rows of one claim, derived from its folded state.
+
+Each row is one version of a claim (the statement, a revision, the retraction) with the
+*stated* interval in which it was the source's current word: from its own stated day up to,
+not including, the next version's. The store adds the *recorded* interval in which the
+chronicle held the row: a row is never changed, only closed, when a later event (a revision
+that ends its stated interval, or an editor's correction of its content) makes it stale.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from chronicle.domain import Claim, day_of
+from chronicle.figures import Figure
+
+CONTENT_COLUMNS = (
+    "claim_id", "version", "kind", "source_id", "via_id", "topic_id",
+    "stated_on", "stated_until", "next_kind", "stated", "text", "quote", "figure", "figure_value",
+    "citations", "reason", "note", "recorded_at", "recorded_by",
+    "corrected_at", "corrected_by", "correction",
+)
+
+
+def derive_rows(claim: Claim, numbers: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """Versions of the claim (all, or those numbered) as index rows, with their stated intervals."""
+    versions = claim.versions
+    rows = []
+    for number in range(len(versions)) if numbers is None else numbers:
+        version = versions[number]
+        following = versions[number + 1] if number + 1 < len(versions) else None
+        figure = Figure.from_dict(version["figure"])
+        last_fix = version.get("corrections", [])[-1:] or [{}]
+        rows.append({
+            "claim_id": str(claim.id),
+            "version": number,
+            "kind": version["kind"],
+            "source_id": str(claim.source_id),
+            "via_id": str(claim.via_id) if claim.via_id else None,
+            "topic_id": str(claim.topic_id),
+            "stated_on": day_of(version["stated"]),
+            "stated_until": day_of(following["stated"]) if following else None,
+            "next_kind": following["kind"] if following else None,
+            "stated": _json(version["stated"]),
+            "text": version["text"],
+            "quote": version["quote"],
+            "figure": _json(version["figure"]),
+            "figure_value": figure.point if figure else None,
+            "citations": _json(version["citations"]),
+            "reason": version["reason"],
+            "note": version["note"],
+            "recorded_at": version.get("recorded_at"),
+            "recorded_by": version.get("recorded_by"),
+            "corrected_at": last_fix[0].get("at"),
+            "corrected_by": last_fix[0].get("by"),
+            "correction": last_fix[0].get("reason"),
+        })
+    return rows
+
+
+def row_key(row: dict[str, Any]) -> tuple:
+    """What makes two rows the same entry: everything but their recorded interval."""
+    return tuple(row[column] for column in CONTENT_COLUMNS)
+
+
+def _json(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

@@ -1,0 +1,1 @@
+"""The Flask front end of chronicle (installed as ``chronicle_web``)."""
