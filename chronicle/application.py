@@ -6,6 +6,7 @@ plain data (dicts and lists) that the schemas in :mod:`chronicle.schemas` descri
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -263,6 +264,11 @@ class Chronicle(Application[UUID]):
         """All sources, topics or incidents."""
         self.catch_up()
         return [_public(e) for e in self.view.entries(kind)]
+
+    def search(self, text: str, kind: str | None = None, limit: int = 50) -> list[dict]:
+        """Claims, quotes, sources (with their aliases), topics and incidents matching every word."""
+        self.catch_up()
+        return self.view.search(re.findall(r"\w+", text or ""), kind, limit)
 
     def audit(self, after: int = 0, limit: int = 100, kind: str | None = None,
               event: str | None = None, editor: str | None = None) -> list[dict]:

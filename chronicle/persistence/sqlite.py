@@ -53,6 +53,9 @@ CREATE TABLE IF NOT EXISTS links (
     stated_on TEXT NOT NULL, note TEXT, recorded_at TEXT NOT NULL, editor TEXT);
 CREATE INDEX IF NOT EXISTS links_from ON links (claim_id);
 CREATE INDEX IF NOT EXISTS links_to ON links (target_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
+    kind UNINDEXED, entry_id UNINDEXED, slug, title, body,
+    tokenize = "unicode61 remove_diacritics 2");
 CREATE TABLE IF NOT EXISTS audit (
     position INTEGER PRIMARY KEY, recorded_at TEXT NOT NULL, editor TEXT, kind TEXT NOT NULL,
     event TEXT NOT NULL, entry_id TEXT NOT NULL, summary TEXT);
@@ -181,6 +184,11 @@ class SQLiteViewBatch(ViewBatch):
         self.db.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (position, recorded_at, editor, kind, event, entry_id, summary))
 
+    def index_text(self, kind: str, entry_id: str, slug: str, title: str, body: str) -> None:
+        self.db.execute("DELETE FROM search WHERE entry_id = ?", (entry_id,))
+        self.db.execute("INSERT INTO search (kind, entry_id, slug, title, body) VALUES (?, ?, ?, ?, ?)",
+                        (kind, entry_id, slug, title, body))
+
 
 def _decode_entry(row: dict) -> dict:
     for name in ("aliases", "occurred", "citations"):
@@ -308,6 +316,18 @@ class SQLiteViewStore(ViewStore):
                "AND (:kind IS NULL OR kind = :kind) AND (:event IS NULL OR event = :event) "
                "AND (:editor IS NULL OR editor = :editor) ORDER BY position LIMIT :limit")
         return [dict(row) for row in self.db.execute(sql, params).fetchall()]
+
+    def search(self, terms: list[str], kind: str | None = None, limit: int = 50) -> list[dict]:
+        if not terms:
+            return []
+        query = " ".join('"' + term.replace('"', '""') + '"' for term in terms[:-1])
+        query = f'{query} "{terms[-1].replace(chr(34), chr(34) * 2)}"*'.strip()
+        sql = ("SELECT kind, entry_id AS id, slug, title, "
+               "snippet(search, 4, '[', ']', ' … ', 16) AS snippet FROM search "
+               "WHERE search MATCH :query AND (:kind IS NULL OR kind = :kind) "
+               "ORDER BY bm25(search, 0, 0, 2.0, 4.0, 1.0), slug LIMIT :limit")
+        rows = self.db.execute(sql, {"query": query, "kind": kind, "limit": limit}).fetchall()
+        return [dict(row) for row in rows]
 
     def close(self) -> None:
         with self._lock:

@@ -101,10 +101,15 @@ class _BatchFolder:
             entry.update(event.changes)
         if kind == "source":
             self.batch.save_source(entry, name_keys(entry["slug"], entry["name"], entry["aliases"]))
+            self.batch.index_text(kind, entry_id, entry["slug"], entry["name"],
+                                  " ".join([*entry["aliases"], entry["camp"], entry.get("description") or ""]))
         elif kind == "topic":
             self.batch.save_topic(entry)
+            self.batch.index_text(kind, entry_id, entry["slug"], entry["title"], entry.get("description") or "")
         else:
             self.batch.save_incident(entry)
+            self.batch.index_text(kind, entry_id, entry["slug"], entry["title"],
+                                  " ".join(filter(None, [entry.get("place"), entry.get("description")])))
         return kind
 
     def _apply_claim(self, event: Any, at: str, editor: str) -> None:
@@ -159,9 +164,19 @@ class _BatchFolder:
         for claim_id, claim in self.claims.items():
             state = {k: v for k, v in claim.__dict__.items() if k != "_pending_events"}
             self.batch.save_claim(claim_id, claim.slug, self.transcoder.encode(state))
+            self.batch.index_text("claim", claim_id, claim.slug, claim.versions[-1]["text"], _claim_words(claim))
 
 
 CREATED_KINDS = {Source.Registered: "source", Topic.Opened: "topic", Incident.Recorded: "incident"}
+
+
+def _claim_words(claim: Claim) -> str:
+    """Everything searchable in a claim: every version's words, reasons, notes and cited quotes."""
+    words = []
+    for version in claim.versions:
+        words.extend([version["text"], version["quote"], version["reason"], version["note"]])
+        words.extend(c.get("quote") for c in version["citations"])
+    return " ".join(dict.fromkeys(w for w in words if w))
 
 
 def _touched_versions(claim: Claim, event: Any) -> list[int] | None:

@@ -57,6 +57,10 @@ class ViewBatch(ABC):
                   note: str | None, recorded_at: str, editor: str) -> None: ...
 
     @abstractmethod
+    def index_text(self, kind: str, entry_id: str, slug: str, title: str, body: str) -> None:
+        """Replace the entry's row in the full-text index."""
+
+    @abstractmethod
     def log_event(self, position: int, recorded_at: str, editor: str, kind: str, event: str,
                   entry_id: str, summary: str) -> None: ...
 
@@ -106,6 +110,10 @@ class ViewStore(ABC):
     @abstractmethod
     def audit(self, after: int = 0, limit: int = 100, kind: str | None = None,
               event: str | None = None, editor: str | None = None) -> list[dict]: ...
+
+    @abstractmethod
+    def search(self, terms: list[str], kind: str | None = None, limit: int = 50) -> list[dict]:
+        """Entries matching every term (the last as a prefix), best first, with a snippet."""
 
     @abstractmethod
     def close(self) -> None: ...

@@ -162,3 +162,11 @@ def test_a_view_that_lost_its_tracking_catches_up_from_the_log(kazakhstan, setti
     shutil.rmtree(settings.views_dir)
     fresh = open_chronicle(settings)
     assert fresh.narrative("2022-01-16", "official") == expected
+
+
+def test_search_finds_claims_quotes_and_sources_by_alias(kazakhstan):
+    assert kazakhstan.search("Zhomart")[0]["slug"] == "tokayev"
+    hits = [r["slug"] for r in kazakhstan.search("technical error")]
+    assert hits == ["ministry-toll-164"]
+    assert "pro-government-experts-caliphate" in [r["slug"] for r in kazakhstan.search("caliph")]
+    assert kazakhstan.search('" OR (') == []
