@@ -169,4 +169,5 @@ def test_search_finds_claims_quotes_and_sources_by_alias(kazakhstan):
     hits = [r["slug"] for r in kazakhstan.search("technical error")]
     assert hits == ["ministry-toll-164"]
     assert "pro-government-experts-caliphate" in [r["slug"] for r in kazakhstan.search("caliph")]
-    assert kazakhstan.search('" OR (') == []
+    assert kazakhstan.search('"(*') == []
+    assert all(r["kind"] for r in kazakhstan.search('NEAR(" OR terror'))
