@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from chronicle.application import Chronicle
 from chronicle.config import Settings
-from chronicle.persistence import event_store_env, view_locator
+from chronicle.persistence import event_store_env, token_store, view_locator
+from chronicle.tokens import TokenStore
 
 
 def open_chronicle(settings: Settings) -> Chronicle:
@@ -13,3 +14,8 @@ def open_chronicle(settings: Settings) -> Chronicle:
                           batch_size=settings.view_batch_size)
     chronicle.catch_up()
     return chronicle
+
+
+def open_tokens(settings: Settings) -> TokenStore:
+    """The store of writers' access tokens."""
+    return token_store(settings)

@@ -300,5 +300,66 @@ def _citations(document: str | None) -> list:
     return [{"document": document}] if document else []
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Request threads in the one server process.")
+@click.pass_obj
+def serve(ctx: Context, host: str, port: int, threads: int) -> None:
+    """Serve the web front end and the API with waitress (a production WSGI server)."""
+    import waitress
+
+    from chronicle_web import create_app
+
+    app = create_app({"CHRONICLE_DATA": str(ctx.settings.data_dir)})
+    click.echo(f"chronicle serving {ctx.settings.data_dir} on http://{host}:{port}/", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="chronicle")
+
+
+@main.group("token")
+def token() -> None:
+    """Access tokens for programs and editors that write."""
+
+
+@token.command("create")
+@click.option("--name", required=True, help="Who or what the token is for (a slug).")
+@click.option("--read-only", is_flag=True, help="The token may read but not write.")
+@click.pass_obj
+def token_create(ctx: Context, name: str, read_only: bool) -> None:
+    """Create a token and print its secret once; only its hash is stored."""
+    from chronicle.bootstrap import open_tokens
+
+    try:
+        secret = open_tokens(ctx.settings).create(name, read_only)
+    except ChronicleError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    click.echo(secret)
+
+
+@token.command("list")
+@click.pass_obj
+def token_list(ctx: Context) -> None:
+    """List tokens (names and rights, never secrets)."""
+    from chronicle.bootstrap import open_tokens
+
+    rows = [(t.name, "read-only" if t.read_only else "write", t.created_at, t.revoked_at or "")
+            for t in open_tokens(ctx.settings).all()]
+    click.echo(table(["name", "rights", "created", "revoked"], rows))
+
+
+@token.command("revoke")
+@click.option("--name", required=True)
+@click.pass_obj
+def token_revoke(ctx: Context, name: str) -> None:
+    """Revoke every token with this name."""
+    from chronicle.bootstrap import open_tokens
+
+    if not open_tokens(ctx.settings).revoke(name):
+        click.echo(f"error: no live token is named {name!r}", err=True)
+        sys.exit(1)
+    click.echo(f"revoked {name}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

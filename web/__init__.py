@@ -1,1 +1,48 @@
-"""The Flask front end of chronicle (installed as ``chronicle_web``)."""
+"""The Flask front end of chronicle (installed as ``chronicle_web``): one factory wires it all."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from chronicle.bootstrap import open_chronicle, open_tokens
+from chronicle.config import from_environment
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the web application; each server worker calls this once, after it starts."""
+    app = Flask(__name__)
+    app.json.sort_keys = False
+    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+                            SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    if test_config:
+        app.config.update(test_config)
+    data = app.config.get("CHRONICLE_DATA")
+    settings = from_environment(data_dir=Path(data) if data else None)
+    app.config.setdefault("SECRET_KEY", os.environ.get("CHRONICLE_SECRET_KEY") or _secret_key(settings.data_dir))
+    app.extensions["chronicle"] = open_chronicle(settings)
+    app.extensions["chronicle_tokens"] = open_tokens(settings)
+    app.extensions["chronicle_settings"] = settings
+
+    from chronicle_web import api, errors, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    errors.register(app)
+    return app
+
+
+def _secret_key(data_dir: Path) -> str:
+    """A signing key kept beside the data (mode 0600), made on first start; never in the repository."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

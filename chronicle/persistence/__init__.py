@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chronicle.config import Settings
 from chronicle.projections.store import ViewLocator
+from chronicle.tokens import TokenStore
 
 
 def event_store_env(settings: Settings) -> dict[str, str]:
@@ -23,3 +24,10 @@ def view_locator(settings: Settings) -> ViewLocator:
     from chronicle.persistence.sqlite import SQLiteViewLocator
 
     return SQLiteViewLocator(settings.views_dir)
+
+
+def token_store(settings: Settings) -> TokenStore:
+    """Where writers' token hashes are kept."""
+    from chronicle.persistence.sqlite_tokens import SQLiteTokenStore
+
+    return SQLiteTokenStore(settings.data_dir / "auth.sqlite")

@@ -1,0 +1,43 @@
+"""Errors as RFC 9457 problem details under /api, as pages elsewhere."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from chronicle.application import InvalidQueryError, StaleVersionError, UnknownEntryError
+from chronicle.domain import ChronicleError
+
+STATUS_OF = {UnknownEntryError: 404, InvalidQueryError: 400, StaleVersionError: 412}
+
+
+def problem(status: int, title: str, detail: str | None = None, **extra):
+    """An application/problem+json response."""
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if request.path.startswith("/api/"):
+            response = problem(error.code or 500, error.name, error.description)
+            for header in ("Allow", "WWW-Authenticate"):
+                if error.get_response().headers.get(header):
+                    response.headers[header] = error.get_response().headers[header]
+            return response
+        return render_template("error.html", status=error.code, title=error.name,
+                               detail=error.description), error.code
+
+    @app.errorhandler(ChronicleError)
+    def chronicle_error(error: ChronicleError):
+        status = next((code for kind, code in STATUS_OF.items() if isinstance(error, kind)), 422)
+        if request.path.startswith("/api/"):
+            return problem(status, type(error).__doc__.strip().rstrip("."), str(error))
+        return render_template("error.html", status=status, title="That did not work", detail=str(error)), status
