@@ -59,11 +59,11 @@ def test_later_revisions_are_flagged_without_leaking_their_content():
 
 
 def test_diff_sorts_changes_into_added_revised_and_retracted():
-    before = narrate([row("a", "2022-01-06", 50), row("b", "2022-01-09", 164)], [], "2022-01-09")
+    before = narrate([row("a", "2022-01-06", 50)], [], "2022-01-08")
     after = narrate([row("a", "2022-01-06", 50, version=1, kind="revised"),
                      row("b", "2022-01-10", 164, kind="retracted", version=1),
                      row("c", "2022-01-15", 225)], [], "2022-01-16")
-    changes = diff(before, after, [], "2022-01-09", "2022-01-16")
+    changes = diff(before, after, [], "2022-01-08", "2022-01-16")
     assert [i["claim"]["claim"] for i in changes["added"]] == ["c"]
     assert [i["claim"]["claim"] for i in changes["retracted"]] == ["b"]
     assert [i["claim"]["claim"] for i in changes["revised"]] == ["a"]
