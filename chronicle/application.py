@@ -18,6 +18,7 @@ from eventsourcing.persistence import IntegrityError
 
 from chronicle.dates import FuzzyDateError, parse_day
 from chronicle.domain import ChronicleError, Claim, Incident, Source, Topic, editor_cvar, natural_id
+from chronicle.integrity import ChainReport, verify_links
 from chronicle.projections import narrative as folds
 from chronicle.projections.asof import BATCH_SIZE, AsOfProjection, stamp
 from chronicle.projections.store import Lens, ViewLocator
@@ -171,6 +172,15 @@ class Chronicle(Application[UUID]):
         old.close()
         self.catch_up()
         return count
+
+    def verify_chain(self) -> ChainReport:
+        """Recompute the hash chain over the whole log; report the first broken link."""
+        return verify_links(self.recorder.chain_rows(), self.recorder.orphan_hashes())
+
+    def head(self) -> dict:
+        """The last recorded event's position and chained hash."""
+        position, digest = self.recorder.head()
+        return {"position": position, "hash": digest}
 
     # ----- resolving names
 

@@ -228,6 +228,23 @@ def events(ctx: Context, after: int, limit: int | None, as_json: bool) -> None:
     click.echo(table(["#", "recorded at", "editor", "event", "entry"], rows))
 
 
+@command("verify")
+@json_option
+def verify(ctx: Context, as_json: bool) -> None:
+    """Recompute the hash chain over the event log and report the first broken link."""
+    report = ctx.chronicle.verify_chain()
+    if as_json:
+        click.echo(json.dumps({"ok": report.ok, "checked": report.checked, "head": report.head,
+                               "broken_at": report.broken_at, "problem": report.problem, "entry": report.entry}))
+    elif report.ok:
+        click.echo(f"verified {report.checked} events; head hash {report.head}")
+    else:
+        click.echo(f"BROKEN at position {report.broken_at} ({report.entry or 'no event'}): {report.problem}; "
+                   f"{report.checked} events verified before it", err=True)
+    if not report.ok:
+        sys.exit(2)
+
+
 @command("rebuild")
 def rebuild(ctx: Context) -> None:
     """Rebuild every read model from the event log into a fresh view, then switch to it."""

@@ -16,6 +16,7 @@ def event_store_env(settings: Settings) -> dict[str, str]:
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(settings.events_path),
         "SQLITE_LOCK_TIMEOUT": "30",
+        "APPLICATION_RECORDER_TOPIC": "chronicle.persistence.chain:ChainedSQLiteApplicationRecorder",
     }
 
 
