@@ -245,6 +245,27 @@ def verify(ctx: Context, as_json: bool) -> None:
         sys.exit(2)
 
 
+@command("export")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              help="Where to write the JSON Lines (default: standard output).")
+def export(ctx: Context, output) -> None:
+    """Export every event, with its chained hash, as JSON Lines; the last line holds the head hash."""
+    from chronicle.transfer import export_lines
+
+    for line in export_lines(ctx.chronicle):
+        output.write(line + "\n")
+
+
+@command("import")
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+def import_(ctx: Context, source) -> None:
+    """Import an export into an empty chronicle, checking every hash first; all or nothing."""
+    from chronicle.transfer import import_events
+
+    count = import_events(ctx.chronicle, source)
+    click.echo(f"imported {count} events; head hash {ctx.chronicle.head()['hash']}")
+
+
 @command("rebuild")
 def rebuild(ctx: Context) -> None:
     """Rebuild every read model from the event log into a fresh view, then switch to it."""
