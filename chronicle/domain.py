@@ -42,6 +42,23 @@ def check_slug(slug: str) -> str:
     return slug
 
 
+def refuse_nul(**fields: Any) -> None:
+    """Refuse text containing U+0000: no store keeps it reliably (PostgreSQL text cannot)."""
+    for name, value in fields.items():
+        if _has_nul(value):
+            raise InvalidValueError(f"{name} contains a NUL character (U+0000), which cannot be stored")
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def parse_date(value: dict | str, name: str = "date") -> dict:
     """Validate a fuzzy date given as EDTF text or its stored dict; return the stored dict."""
     try:
@@ -90,6 +107,7 @@ class Amendable(Aggregate):
             raise InvalidValueError(f"cannot amend {', '.join(unknown)}: amendable are {', '.join(self.amendable)}")
         if not reason:
             raise InvalidValueError("an amendment needs a reason")
+        refuse_nul(changes=changes, reason=reason)
         self._amend(changes=changes, reason=reason)
 
     @event(Amended)
@@ -130,6 +148,7 @@ class Source(Amendable):
         """Register a new source after checking its slug, name and camp."""
         check_slug(slug)
         check_slug(camp)
+        refuse_nul(name=name, kind=kind, aliases=aliases, description=description)
         if not name:
             raise InvalidValueError("a source needs a name")
         return cls(slug=slug, name=name, camp=camp, kind=kind, aliases=list(aliases or []),
@@ -171,6 +190,7 @@ class Topic(Amendable):
             raise InvalidValueError(f"figure topic {slug!r} needs a unit")
         if not title:
             raise InvalidValueError("a topic needs a title")
+        refuse_nul(title=title, unit=unit, description=description)
         return cls(slug=slug, title=title, kind=kind, unit=unit, description=description)
 
 
@@ -208,6 +228,7 @@ class Incident(Amendable):
         check_slug(slug)
         if not title:
             raise InvalidValueError("an incident needs a title")
+        refuse_nul(title=title, occurred=occurred, place=place, description=description, citations=citations)
         return cls(slug=slug, title=title, occurred=parse_date(occurred, "occurred"), place=place,
                    description=description, citations=list(citations or []))
 
@@ -292,6 +313,7 @@ class Claim(Aggregate):
             raise InvalidValueError("a claim needs the date it was stated")
         if not (text or quote):
             raise InvalidValueError("a claim needs its text or a quote")
+        refuse_nul(text=text, quote=quote, figure=figure, citations=citations, note=note, stated=stated)
         return cls(slug=slug, source_id=source_id, topic_id=topic_id, via_id=via_id,
                    incident_ids=list(incident_ids or []), stated=parse_date(stated, "stated"),
                    text=text or quote, quote=quote, figure=parse_figure(figure),
@@ -314,6 +336,7 @@ class Claim(Aggregate):
         self._check_not_before(stated, "a revision")
         if text is None and quote is None and figure is None:
             raise InvalidValueError("a revision needs new text, a new quote or a new figure")
+        refuse_nul(text=text, quote=quote, figure=figure, citations=citations, note=note)
         self._revise(stated=stated, text=text, quote=quote, figure=parse_figure(figure),
                      citations=list(citations or []), note=note, ref=ref)
 
@@ -325,6 +348,7 @@ class Claim(Aggregate):
         self._check_not_before(stated, "a retraction")
         if not reason:
             raise InvalidValueError("a retraction needs a reason")
+        refuse_nul(reason=reason, citations=citations)
         self._retract(stated=stated, reason=reason, citations=list(citations or []), ref=ref)
 
     def link(self, relation: str, target_id: UUID, stated: dict | str | None = None,
@@ -334,6 +358,7 @@ class Claim(Aggregate):
             raise InvalidValueError(f"relation {relation!r} must be one of {', '.join(RELATIONS)}")
         if target_id == self.id:
             raise InvalidValueError("a claim cannot be linked to itself")
+        refuse_nul(note=note)
         stated = parse_date(stated, "stated") if stated is not None else None
         self._link(relation=relation, target_id=target_id, stated=stated, note=note, ref=ref)
 
@@ -347,6 +372,7 @@ class Claim(Aggregate):
         unknown = sorted(set(changes) - set(CLAIM_FIELDS) - set(VERSION_FIELDS))
         if unknown:
             raise InvalidValueError(f"cannot correct {', '.join(unknown)}")
+        refuse_nul(changes=changes, reason=reason)
         changes = dict(changes)
         if set(changes) & set(VERSION_FIELDS):
             self._check_version_correction(version, changes)
