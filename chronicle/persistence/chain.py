@@ -10,7 +10,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg.sql import SQL, Identifier
 
 from chronicle.integrity import GENESIS, link_hash
 
@@ -33,8 +35,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         previous = row[0] if row else GENESIS
         hashes = []
         for position, event in zip(positions, stored_events):
-            previous = link_hash(previous, position, event.originator_id, event.originator_version,
-                                 event.topic, event.state)
+            previous = link_hash(previous, event.originator_id, event.originator_version, event.topic, event.state)
             hashes.append((position, previous))
         c.executemany("INSERT INTO event_hashes (position, hash) VALUES (?, ?)", hashes)
         return positions
@@ -66,3 +67,63 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             c.execute("SELECT position, hash FROM event_hashes ORDER BY position DESC LIMIT 1")
             row = c.fetchone()
         return (row[0], row[1]) if row else (0, GENESIS)
+
+
+class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
+    """eventsourcing's PostgreSQL recorder, writing each event's chained hash beside it."""
+
+    def __init__(self, datastore: Any, *, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.hashes_table = SQL("{schema}.{table}").format(
+            schema=Identifier(self.datastore.schema), table=Identifier(f"{events_table_name}_hashes"))
+        self.events_table = SQL("{schema}.{table}").format(
+            schema=Identifier(self.datastore.schema), table=Identifier(events_table_name))
+        self.sql_create_statements.append(SQL(
+            "CREATE TABLE IF NOT EXISTS {0} (position bigint PRIMARY KEY, hash text NOT NULL)").format(self.hashes_table))
+
+    def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        if not positions:
+            return positions
+        # The insert holds the events table's EXCLUSIVE lock until commit: writers extend the chain one at a time.
+        curs.execute(SQL("SELECT hash FROM {0} ORDER BY position DESC LIMIT 1").format(self.hashes_table))
+        row = curs.fetchone()
+        previous = row["hash"] if row else GENESIS
+        hashes = []
+        for position, event in zip(positions, stored_events):
+            previous = link_hash(previous, event.originator_id, event.originator_version, event.topic, event.state)
+            hashes.append((position, previous))
+        curs.executemany(SQL("INSERT INTO {0} (position, hash) VALUES (%s, %s)").format(self.hashes_table), hashes)
+        return positions
+
+    def chain_rows(self, batch: int = 5000) -> Iterator[tuple]:
+        """Every event with its stored hash, in recorded order, read a batch at a time."""
+        after = 0
+        while True:
+            with self.datastore.get_connection() as conn, conn.cursor() as curs:
+                curs.execute(SQL(
+                    "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, h.hash "
+                    "FROM {0} e LEFT JOIN {1} h ON h.position = e.notification_id "
+                    "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s"
+                ).format(self.events_table, self.hashes_table), (after, batch))
+                rows = [(r["notification_id"], r["originator_id"], r["originator_version"], r["topic"],
+                         bytes(r["state"]), r["hash"]) for r in curs.fetchall()]
+            if not rows:
+                return
+            yield from rows
+            after = rows[-1][0]
+
+    def orphan_hashes(self) -> list[int]:
+        """Positions that have a hash but no event: deleted events."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(SQL("SELECT h.position FROM {0} h LEFT JOIN {1} e ON e.notification_id = h.position "
+                             "WHERE e.notification_id IS NULL ORDER BY h.position").format(
+                self.hashes_table, self.events_table))
+            return [r["position"] for r in curs.fetchall()]
+
+    def head(self) -> tuple[int, str]:
+        """The position and hash of the last recorded event."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(SQL("SELECT position, hash FROM {0} ORDER BY position DESC LIMIT 1").format(self.hashes_table))
+            row = curs.fetchone()
+        return (row["position"], row["hash"]) if row else (0, GENESIS)

@@ -40,7 +40,9 @@ def test_import_into_an_empty_store_keeps_answers_and_head_hash(kazakhstan, expo
 
 @pytest.mark.parametrize("damage, message", [
     (lambda lines: lines[:-1], "truncated"),
-    (lambda lines: lines[:5] + lines[6:], "position 7 where 6 was expected"),
+    (lambda lines: lines[:5] + lines[6:], "line 6: hash does not match"),
+    (lambda lines: [lines[1], lines[0]] + lines[2:], "line 1: hash does not match"),
+    (lambda lines: [lines[0].replace('"position": 1,', '"position": "1",')] + lines[1:], "line 1: position '1'"),
     (lambda lines: [lines[0].replace("Tokayev", "Tokaev")] + lines[1:], "line 1: hash does not match"),
     (lambda lines: lines[:3] + ["{not json"] + lines[3:], "line 4: not JSON"),
     (lambda lines: lines + [lines[0]], "data after the closing line"),
