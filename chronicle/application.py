@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
-from chronicle.dates import FuzzyDateError, parse_day
+from chronicle.dates import FuzzyDate, FuzzyDateError, parse_day
 from chronicle.domain import ChronicleError, Claim, Incident, Source, Topic, editor_cvar, natural_id
 from chronicle.integrity import ChainReport, verify_links
 from chronicle.projections import narrative as folds
@@ -102,9 +102,9 @@ class Chronicle(Application[UUID]):
         return aggregate.version
 
     def link_claims(self, claim: str, relation: str, target: str, stated: dict | str | None = None,
-                    note: str | None = None) -> int:
+                    note: str | None = None, expected_version: int | None = None) -> int:
         """Record that one claim disputes, contradicts, reframes or supports another."""
-        aggregate = self._claim_for_update(claim, None)
+        aggregate = self._claim_for_update(claim, expected_version)
         aggregate.link(relation, UUID(self.resolve("claim", target)["id"]), stated, note)
         self._commit(aggregate)
         return aggregate.version
@@ -275,6 +275,39 @@ class Chronicle(Application[UUID]):
         self.catch_up()
         return [_public(e) for e in self.view.entries(kind)]
 
+    def incidents(self, occurred_from: str | None = None, occurred_to: str | None = None,
+                  place: str | None = None) -> list[dict]:
+        """Incidents that may have occurred between two days, optionally at a place; dates presented."""
+        first = _bound(occurred_from, "occurred_from") or "0000-01-01"
+        last = _bound(occurred_to, "occurred_to") or "9999-12-31"
+        found = []
+        for entry in self.entries("incident"):
+            when = FuzzyDate.from_dict(entry["occurred"])
+            if when.start.isoformat() <= last and when.end.isoformat() >= first and _mentions(entry["place"], place):
+                found.append({**entry, "occurred": folds.present_date(when)})
+        return sorted(found, key=lambda e: (e["occurred"]["on"], e["slug"]))
+
+    def lens_history(self, lens: str | None = "official", known_at: str | None = None) -> dict:
+        """Every version of every claim in a lens, in stated order, each with what it replaced."""
+        self.catch_up()
+        chosen, known = self.resolve_lens(lens), _moment(known_at)
+        rows = [row for topic in self.view.entries("topic") for row in self.view.topic_rows(topic["id"], known)
+                if _in_lens(row, chosen)]
+        rows.sort(key=lambda r: (r["stated_on"], r["claim_slug"], r["version"]))
+        return {"lens": chosen.name, "known_at": known, "history": folds.topic_history(rows)}
+
+    def narrative_days(self, lens: str | None = "official", known_at: str | None = None) -> list[str]:
+        """The stated days on which a lens's narrative changed: a claim stated, revised, retracted or linked."""
+        history = self.lens_history(lens, known_at)
+        links = self.view.links(sorted({e["id"] for e in history["history"]}), history["known_at"])
+        return sorted({e["stated"]["on"] for e in history["history"]} | {link["stated_on"] for link in links})
+
+    def last_recorded_at(self) -> str | None:
+        """When the last event in the log was recorded; None for an empty chronicle."""
+        position = self.recorder.max_notification_id() or 0
+        last = next(self.event_log(max(position - 1, 0), 1), None)
+        return last["recorded_at"] if last else None
+
     def search(self, text: str, kind: str | None = None, limit: int = 50) -> list[dict]:
         """Claims, quotes, sources (with their aliases), topics and incidents matching every word."""
         self.catch_up()
@@ -331,6 +364,25 @@ def _moment(text: str | None) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return stamp(moment)
+
+
+def _bound(text: str | None, name: str) -> str | None:
+    if not text:
+        return None
+    try:
+        return parse_day(str(text)).isoformat()
+    except FuzzyDateError as error:
+        raise InvalidQueryError(f"{name}: {error}") from None
+
+
+def _mentions(place: str | None, wanted: str | None) -> bool:
+    return not wanted or wanted.casefold() in (place or "").casefold()
+
+
+def _in_lens(row: dict, lens: Lens) -> bool:
+    """The store's lens rule, for rows already read: the source's or the channel's camp or id."""
+    return (lens.everyone or bool({row["source_camp"], row["via_camp"]} & lens.camps)
+            or bool({row["source_id"], row["via_id"]} & lens.source_ids))
 
 
 def _public(entry: dict) -> dict:

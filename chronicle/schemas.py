@@ -372,3 +372,21 @@ class LoadReportOut(Out):
     created = fields.Dict(keys=fields.String(), values=fields.Integer())
     events = fields.Integer()
     unchanged = fields.Integer()
+
+
+class IncidentDatedOut(IncidentOut):
+    occurred = fields.Nested(DateOut)
+
+
+class LensHistoryOut(Out):
+    lens = fields.String()
+    known_at = fields.String(allow_none=True)
+    history = fields.List(fields.Nested(HistoryEntryOut))
+
+
+class SearchHitOut(Out):
+    kind = fields.String(metadata={"description": "claim, source, topic or incident"})
+    id = fields.String()
+    slug = fields.String()
+    title = fields.String()
+    snippet = fields.String(allow_none=True, metadata={"description": "the matching words in [brackets]"})

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from marshmallow import fields
 from werkzeug.exceptions import HTTPException
 
-from chronicle.application import InvalidQueryError, StaleVersionError, UnknownEntryError
+from chronicle.application import (ConcurrentWriteError, DuplicateEntryError, InvalidQueryError,
+                                   StaleVersionError, UnknownEntryError)
 from chronicle.domain import ChronicleError
+from chronicle.schemas import Out
 
-STATUS_OF = {UnknownEntryError: 404, InvalidQueryError: 400, StaleVersionError: 412}
+STATUS_OF = {UnknownEntryError: 404, InvalidQueryError: 400, StaleVersionError: 412,
+             DuplicateEntryError: 409, ConcurrentWriteError: 409}
+
+
+class ProblemFieldOut(Out):
+    pointer = fields.String(metadata={"description": "JSON pointer into the request body"})
+    parameter = fields.String(metadata={"description": "the query parameter"})
+    detail = fields.String()
+
+
+class ProblemOut(Out):
+    """RFC 9457 problem details."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.List(fields.Nested(ProblemFieldOut), metadata={"description": "each field that is wrong"})
 
 
 def problem(status: int, title: str, detail: str | None = None, **extra):
@@ -17,7 +37,7 @@ def problem(status: int, title: str, detail: str | None = None, **extra):
     if detail:
         body["detail"] = detail
     body.update(extra)
-    response = jsonify(body)
+    response = jsonify(ProblemOut().dump(body))
     response.status_code = status
     response.mimetype = "application/problem+json"
     return response

@@ -1,18 +1,9 @@
-"""The JSON API under /api/v1."""
+"""The JSON API under /api/v1: one module per concern, all on this blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint, request
-
-from chronicle import schemas
-from chronicle_web.context import chronicle
+from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-
-@bp.get("/narrative")
-def narrative():
-    """The narrative of a lens as of a day."""
-    args = request.args
-    answer = chronicle().narrative(args.get("as_of", ""), args.get("lens", "official"), args.get("known_at"))
-    return schemas.NarrativeOut().dump(answer)
+from chronicle_web.api import exports, feeds, memento, openapi, reads, writes  # noqa: E402,F401  (routes)

@@ -1,0 +1,153 @@
+"""Public reads: narratives, diffs, topics, claims, sources, incidents, the event log and search."""
+
+from __future__ import annotations
+
+from flask import request
+
+from chronicle import schemas
+from chronicle_web.api import bp
+from chronicle_web.api import schemas as api
+from chronicle_web.api.inputs import load_args
+from chronicle_web.api.openapi import described
+from chronicle_web.api.paging import cursor_url, next_link, page
+from chronicle_web.context import chronicle
+
+
+def etag(version: int) -> dict:
+    """The claim entry's version as a strong ETag, the token If-Match must repeat."""
+    return {"ETag": f'"{version}"'}
+
+
+@bp.get("/narrative")
+@described("The narrative of a lens as of a day, by topic, paged over topics", args=api.NarrativeArgs,
+           out=api.NarrativePageOut, errors=(400, 404), headers=("Link",))
+def narrative():
+    """Each topic's claims current on `as_of` for the lens, with their status (current, superseded,
+    retracted), as the chronicle holds them now or held them at `known_at`."""
+    args = load_args(api.NarrativeArgs())
+    answer = chronicle().narrative(args["as_of"], args["lens"], args.get("known_at"))
+    answer["topics"], answer["page"] = page(answer["topics"], args["limit"], args["offset"])
+    return api.NarrativePageOut().dump(answer), next_link(answer["page"]["next"])
+
+
+@bp.get("/diff")
+@described("What changed in a lens's story between two days", args=api.DiffArgs, out=schemas.DiffOut,
+           errors=(400, 404))
+def diff():
+    """Claims added, revised, retracted, superseded and disputed between `from` and `to`."""
+    args = load_args(api.DiffArgs())
+    return schemas.DiffOut().dump(chronicle().diff(args["from_"], args["to"], args["lens"], args.get("known_at")))
+
+
+@bp.get("/topics")
+@described("Every topic", args=api.PagingArgs, out=api.TopicPageOut, errors=(400,), headers=("Link",))
+def topics():
+    """Figures and questions that claims are about."""
+    return _paged(chronicle().entries("topic"), api.TopicPageOut)
+
+
+@bp.get("/topics/<topic>")
+@described("One topic", out=schemas.TopicOut, errors=(404,))
+def topic(topic: str):
+    """A topic by slug or id."""
+    return schemas.TopicOut().dump(chronicle().resolve("topic", topic))
+
+
+@bp.get("/topics/<topic>/history")
+@described("Every version of every claim on a topic", args=api.KnownAtArgs, out=schemas.TopicHistoryOut,
+           errors=(400, 404))
+def topic_history(topic: str):
+    """In stated order, each with who said it, when it was recorded and what it replaced."""
+    args = load_args(api.KnownAtArgs())
+    return schemas.TopicHistoryOut().dump(chronicle().topic_history(topic, args.get("known_at")))
+
+
+@bp.get("/claims")
+@described("Every claim (id and slug)", args=api.PagingArgs, out=api.ClaimPageOut, errors=(400,), headers=("Link",))
+def claims():
+    """Every claim; read one for its versions."""
+    return _paged(chronicle().entries("claim"), api.ClaimPageOut)
+
+
+@bp.get("/claims/<claim>")
+@described("A claim's history: versions, corrections and links; its ETag is the entry's version",
+           args=api.KnownAtArgs, out=schemas.ClaimHistoryOut, errors=(400, 404), headers=("ETag",))
+def claim(claim: str):
+    """The ETag is what If-Match must carry to revise, retract or correct this claim."""
+    args = load_args(api.KnownAtArgs())
+    answer = chronicle().claim_history(claim, args.get("known_at"))
+    return schemas.ClaimHistoryOut().dump(answer), etag(answer["entry_version"])
+
+
+@bp.get("/sources")
+@described("Every source", args=api.PagingArgs, out=api.SourcePageOut, errors=(400,), headers=("Link",))
+def sources():
+    """People, ministries, outlets and groups, with their camps and aliases."""
+    return _paged(chronicle().entries("source"), api.SourcePageOut)
+
+
+@bp.get("/sources/<name>")
+@described("A source by slug, name or alias, with every claim it made", args=api.KnownAtArgs,
+           out=schemas.SourceClaimsOut, errors=(400, 404))
+def source(name: str):
+    """"Kassym-Zhomart Tokayev" finds the source `tokayev`; an ambiguous name is a 404 naming the candidates."""
+    args = load_args(api.KnownAtArgs())
+    return schemas.SourceClaimsOut().dump(chronicle().source_claims(name, args.get("known_at")))
+
+
+@bp.get("/incidents")
+@described("Incidents, filtered by when they may have occurred and where", args=api.IncidentArgs,
+           out=api.IncidentPageOut, errors=(400,), headers=("Link",))
+def incidents():
+    """An incident matches a date range if its (fuzzy) occurred date could fall inside it."""
+    args = load_args(api.IncidentArgs())
+    found = chronicle().incidents(args.get("occurred_from"), args.get("occurred_to"), args.get("place"))
+    return _paged(found, api.IncidentPageOut, args)
+
+
+@bp.get("/incidents/<incident>")
+@described("One incident", out=schemas.IncidentDatedOut, errors=(404,))
+def incident(incident: str):
+    """An incident by slug or id, its occurred date with its precision."""
+    slug = chronicle().resolve("incident", incident)["slug"]
+    return schemas.IncidentDatedOut().dump(next(i for i in chronicle().incidents() if i["slug"] == slug))
+
+
+@bp.get("/lenses/<lens>/history")
+@described("Every version of every claim in a lens, in stated order", args=api.KnownAtArgs,
+           out=schemas.LensHistoryOut, errors=(400, 404))
+def lens_history(lens: str):
+    """What the lens's sources stated, revised and retracted, day by day."""
+    args = load_args(api.KnownAtArgs())
+    return schemas.LensHistoryOut().dump(chronicle().lens_history(lens, args.get("known_at")))
+
+
+@bp.get("/events")
+@described("The event log in recorded order, cursor-paged", args=api.EventArgs, out=api.EventPageOut,
+           errors=(400,), headers=("Link",))
+def events():
+    """Pass the last position you saw as `after`; `next_after` (and the Link header) give the next page."""
+    args = load_args(api.EventArgs())
+    found = list(chronicle().event_log(args["after"], args["limit"] + 1))
+    more = len(found) > args["limit"]
+    found = found[:args["limit"]]
+    following = found[-1]["position"] if more else None
+    answer = {"events": found, "next_after": following}
+    link = next_link(cursor_url(following, args["limit"]) if more else None)
+    return api.EventPageOut().dump(answer), link
+
+
+@bp.get("/search")
+@described("Full-text search over claims, quotes, sources (and their aliases), topics and incidents",
+           args=api.SearchArgs, out=api.SearchOut, errors=(400,))
+def search():
+    """Every word must match; the last may be a prefix. Best matches first."""
+    args = load_args(api.SearchArgs())
+    return api.SearchOut().dump({"query": args["q"],
+                                 "results": chronicle().search(args["q"], args.get("kind"), args["limit"])})
+
+
+def _paged(items: list, schema: type, args: dict | None = None):
+    args = args or load_args(api.PagingArgs())
+    shown, about = page(items, args["limit"], args["offset"])
+    return schema().dump({"items": shown, "page": about}), next_link(about["next"])
