@@ -344,14 +344,22 @@ def _citations(document: str | None) -> list:
 @click.option("--threads", default=8, show_default=True, type=int, help="Request threads in the one server process.")
 @click.pass_obj
 def serve(ctx: Context, host: str, port: int, threads: int) -> None:
-    """Serve the web front end and the API with waitress (a production WSGI server)."""
+    """Serve the web front end and the API with waitress: one process, a pool of request threads.
+
+    The application is built here, in the serving process, never at import; to use more cores, run
+    several `chronicle serve` on other ports behind a proxy: each builds its own (docs/api.md).
+    """
     import waitress
 
     from chronicle_web import create_app
 
     app = create_app({"CHRONICLE_DATA": str(ctx.settings.data_dir)})
-    click.echo(f"chronicle serving {ctx.settings.data_dir} on http://{host}:{port}/", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="chronicle")
+    click.echo(f"chronicle serving {ctx.settings.data_dir} on http://{host}:{port}/ "
+               f"(1 process, {threads} threads)", err=True)
+    # Flask answers bodies over MAX_CONTENT_LENGTH with a 413 problem; waitress cuts off far larger
+    # ones before buffering them.
+    waitress.serve(app, host=host, port=port, threads=threads, ident="chronicle",
+                   max_request_body_size=2 * app.config["MAX_CONTENT_LENGTH"])
 
 
 @main.group("token")
