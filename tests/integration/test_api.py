@@ -350,6 +350,7 @@ def test_loading_a_chronicle_file(client, auth):
 def test_the_openapi_document_is_valid_and_describes_every_route(client, app):
     spec = client.get("/api/v1/openapi.json").get_json()
     validate(spec)
+    assert spec["servers"] == [{"url": "http://localhost"}]
     routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
     documented = {path.replace("{", "<").replace("}", ">") for path in spec["paths"]}
     assert documented == routes

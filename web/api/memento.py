@@ -39,7 +39,6 @@ LINK_FORMAT = "application/link-format"
 IMMUTABLE = "public, max-age=31536000, immutable"
 HTTP_DATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                        r"\d{4} \d{2}:\d{2}:\d{2} GMT$")
-RELATION_ORDER = ("first", "last", "prev", "next", "memento")
 
 
 # ----- the resources
@@ -63,12 +62,12 @@ def original(lens: str):
 
 @bp.get("/lenses/<lens>/timegate")
 @described("TimeGate: 302 to the memento for Accept-Datetime (stated axis; ?axis=recorded for known-at)",
-           args=api.TimeGateArgs, status=302, errors=(400, 404), headers=("Location", "Vary", "Link"),
+           args=api.AxisArgs, status=302, errors=(400, 404), headers=("Location", "Vary", "Link"),
            request_headers=("Accept-Datetime",), tag="memento")
 def timegate(lens: str):
     """The latest memento at or before Accept-Datetime (the first one if it is earlier than all; the
     latest if the header is absent); a malformed Accept-Datetime is a 400."""
-    args = load_args(api.TimeGateArgs())
+    args = load_args(api.AxisArgs())
     mementos, original_uri, timemap_uri = _mementos(lens, args)
     _required(mementos, lens)
     wanted = request.headers.get("Accept-Datetime")
@@ -87,13 +86,13 @@ def timegate(lens: str):
 
 
 @bp.get("/lenses/<lens>/timemap")
-@described("TimeMap: every memento of the lens's narrative, in application/link-format", args=api.TimeMapArgs,
+@described("TimeMap: every memento of the lens's narrative, in application/link-format", args=api.AxisArgs,
            media=LINK_FORMAT, errors=(400, 404), tag="memento")
 def timemap(lens: str):
     """Stated axis (default): one memento per stated day on which the narrative changed, pinned at
     `known_at` (default: the last recorded event). Recorded axis: one per second in which events were
     recorded, for the narrative as of `as_of`. Pinned with `known_at`, a TimeMap never changes."""
-    args = load_args(api.TimeMapArgs())
+    args = load_args(api.AxisArgs())
     mementos, original_uri, _ = _mementos(lens, args)
     _required(mementos, lens)
     links = [{"uri": original_uri, "rel": "original"},

@@ -14,7 +14,7 @@ from importlib.metadata import version
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template, request, url_for
 
 from chronicle_web.api import bp
 from chronicle_web.errors import ProblemOut
@@ -63,7 +63,7 @@ def build_spec() -> dict:
     """The OpenAPI 3 document of every route of the API blueprint."""
     spec = APISpec(title="chronicle", version=version("chronicle"), openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()], info={"description": _intro()},
-                   servers=[{"url": url_for("api.openapi_document", _external=True).rsplit("/openapi.json", 1)[0]}])
+                   servers=[{"url": request.url_root.rstrip("/")}])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
                                                "description": "`chronicle token create --name NAME`"})
     spec.components.schema("Problem", schema=ProblemOut)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask import request
-
 from chronicle import schemas
 from chronicle_web.api import bp
 from chronicle_web.api import schemas as api

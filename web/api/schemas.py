@@ -40,11 +40,6 @@ class NarrativeArgs(PagingArgs):
     known_at = KnownAt()
 
 
-class LensNarrativeArgs(Args):
-    as_of = Day(metadata={"description": "default: today (UTC)"})
-    known_at = KnownAt()
-
-
 class KnownAtArgs(Args):
     known_at = KnownAt()
 
@@ -74,12 +69,19 @@ class SearchArgs(Args):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 
-class TimeGateArgs(Args):
+class AxisArgs(Args):
+    """Which time axis a TimeGate or TimeMap is on, and what it pins."""
+
     axis = fields.String(load_default="stated", validate=validate.OneOf(("stated", "recorded")), metadata={
         "description": "stated (default): Accept-Datetime picks the day the story is told as of; "
                        "recorded: it picks when the chronicle knew it"})
     as_of = Day(metadata={"description": "recorded axis only: the day the story is told as of (default: today)"})
     known_at = KnownAt()
+
+
+class OriginalArgs(Args):
+    as_of = Day(metadata={"description": "the day the story is told as of (default: today, UTC); "
+                                         "with it, the resource changes only in recorded time"})
 
 
 class ExportArgs(Args):
@@ -206,13 +208,3 @@ EVENT_FIELDS = {
     "corrected": {"type", "changes", "reason", "version"},
 }
 
-
-class OriginalArgs(Args):
-    as_of = Day(metadata={"description": "the day the story is told as of (default: today, UTC); "
-                                         "with it, the resource changes only in recorded time"})
-
-
-class TimeMapArgs(Args):
-    axis = fields.String(load_default="stated", validate=validate.OneOf(("stated", "recorded")))
-    as_of = Day(metadata={"description": "recorded axis only: the day the story is told as of (default: today)"})
-    known_at = KnownAt()
