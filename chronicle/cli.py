@@ -273,6 +273,23 @@ def rebuild(ctx: Context) -> None:
     click.echo(f"rebuilt the view from {count} events")
 
 
+@command("migrate")
+@click.option("--to", "url", required=True, metavar="URL",
+              help="The store to copy into: postgresql://user@host/db[?schema=name], or sqlite:///folder.")
+@click.option("--batch", default=2000, show_default=True, help="Events per transaction.")
+def migrate(ctx: Context, url: str, batch: int) -> None:
+    """Copy every event, in order, to another store and build its read models; run again to copy what is new."""
+    from chronicle.migrate import migrate as copy_chronicle
+
+    target_settings = from_environment({"CHRONICLE_DATABASE_URL": url}, editor=ctx.settings.editor)
+    if target_settings == ctx.settings:
+        raise click.BadParameter("the target is the chronicle being copied", param_hint="--to")
+    target = open_chronicle(target_settings)
+    report = copy_chronicle(ctx.chronicle, target, batch, progress_bar("copying"))
+    click.echo(f"copied {report.copied} events ({report.already} were already there); head hash {report.head} "
+               f"matches; read models caught up ({report.indexed} events indexed)")
+
+
 @command("revise")
 @click.argument("claim")
 @click.option("--stated", required=True, help="When the source revised it (EDTF date).")

@@ -1,9 +1,19 @@
-"""Fixtures shared by every test: a chronicle on real SQLite files in a temporary folder."""
+"""Fixtures shared by every test: a chronicle on real SQLite files, and the same on PostgreSQL.
+
+Every test that uses ``settings`` (and so ``chronicle`` and ``kazakhstan``) runs once per store:
+on SQLite files in a temporary folder, and on PostgreSQL in a schema of its own, dropped
+afterwards. PostgreSQL is CHRONICLE_TEST_DATABASE_URL (default: the server on 127.0.0.1:5432,
+database ``test``); without it the PostgreSQL runs skip and say why, and fail when CI is set.
+Mark a test ``sqlite_only("why")`` when it reaches into SQLite's files.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from chronicle.bootstrap import open_chronicle
@@ -14,9 +24,62 @@ ROOT = Path(__file__).resolve().parent.parent
 KAZAKHSTAN = ROOT / "fixtures" / "kazakhstan-2022"
 
 
+STORES = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
+TEST_DATABASE_URL = os.environ.get("CHRONICLE_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        metafunc.parametrize("store", ["sqlite"] if only else STORES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str | None:
+    """Why PostgreSQL cannot be reached, or None when it can."""
+    try:
+        with psycopg.connect(TEST_DATABASE_URL, connect_timeout=3):
+            return None
+    except psycopg.Error as error:
+        return f"PostgreSQL is not reachable at {TEST_DATABASE_URL} ({str(error).strip()}); " \
+               "set CHRONICLE_TEST_DATABASE_URL"
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", editor="test-editor")
+def postgres_url(postgres_server: str | None):
+    """A PostgreSQL URL whose schema is this test's alone, dropped afterwards."""
+    if postgres_server:
+        if os.environ.get("CI"):
+            pytest.fail(f"the PostgreSQL tests must run in CI, but {postgres_server}")
+        pytest.skip(postgres_server)
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    yield f"{TEST_DATABASE_URL}{'&' if '?' in TEST_DATABASE_URL else '?'}schema={schema}"
+    drop_schemas(schema)
+
+
+@pytest.fixture
+def store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """The store a test runs on: None for SQLite files, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return None
+    url = request.getfixturevalue("postgres_url")
+    # Programs the test starts (create_app, the CLI) read the environment, so they use this store too.
+    monkeypatch.setenv("CHRONICLE_DATABASE_URL", url)
+    return url
+
+
+def drop_schemas(prefix: str) -> None:
+    """Drop a test's schemas: its events and tokens, and every view generation."""
+    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as db:
+        names = db.execute("SELECT nspname FROM pg_namespace WHERE nspname = %s OR nspname LIKE %s",
+                           (prefix, prefix.replace("_", r"\_") + r"\_view\_%")).fetchall()
+        for (name,) in names:
+            db.execute(f'DROP SCHEMA "{name}" CASCADE')
+
+
+@pytest.fixture
+def settings(tmp_path: Path, store: str | None) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=store, editor="test-editor")
 
 
 @pytest.fixture

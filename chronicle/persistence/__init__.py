@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
 from chronicle.config import Settings
 from chronicle.projections.store import ViewLocator
 from chronicle.tokens import TokenStore
@@ -10,7 +12,9 @@ from chronicle.tokens import TokenStore
 def event_store_env(settings: Settings) -> dict[str, str]:
     """The eventsourcing environment for the configured event store."""
     if settings.backend == "postgresql":
-        raise NotImplementedError("PostgreSQL arrives with the scale work; use SQLite for now")
+        from chronicle.persistence import postgres
+
+        return postgres.event_store_env(settings.database_url)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -20,8 +24,21 @@ def event_store_env(settings: Settings) -> dict[str, str]:
     }
 
 
+def opening(settings: Settings) -> AbstractContextManager:
+    """Held while a chronicle creates its tables: processes starting together take turns."""
+    if settings.backend == "postgresql":
+        from chronicle.persistence import postgres
+
+        return postgres.opening(settings.database_url)
+    return nullcontext()
+
+
 def view_locator(settings: Settings) -> ViewLocator:
     """The locator of the read models for the configured store."""
+    if settings.backend == "postgresql":
+        from chronicle.persistence.postgres import PostgresViewLocator
+
+        return PostgresViewLocator(settings.database_url)
     from chronicle.persistence.sqlite import SQLiteViewLocator
 
     return SQLiteViewLocator(settings.views_dir)
@@ -29,6 +46,10 @@ def view_locator(settings: Settings) -> ViewLocator:
 
 def token_store(settings: Settings) -> TokenStore:
     """Where writers' token hashes are kept."""
+    if settings.backend == "postgresql":
+        from chronicle.persistence.postgres_tokens import PostgresTokenStore
+
+        return PostgresTokenStore(settings.database_url)
     from chronicle.persistence.sqlite_tokens import SQLiteTokenStore
 
     return SQLiteTokenStore(settings.data_dir / "auth.sqlite")

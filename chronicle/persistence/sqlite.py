@@ -56,9 +56,17 @@ CREATE INDEX IF NOT EXISTS links_to ON links (target_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     kind UNINDEXED, entry_id UNINDEXED, slug, title, body,
     tokenize = "unicode61 remove_diacritics 2");
+CREATE TABLE IF NOT EXISTS search_rows (entry_id TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS audit (
     position INTEGER PRIMARY KEY, recorded_at TEXT NOT NULL, editor TEXT, kind TEXT NOT NULL,
     event TEXT NOT NULL, entry_id TEXT NOT NULL, summary TEXT);
+"""
+
+# Views written before search_rows existed learn their entries' search rows once (user_version 1).
+_UPGRADE = """
+INSERT OR IGNORE INTO search_rows (entry_id, row)
+    SELECT entry_id, rowid FROM search WHERE (SELECT user_version FROM pragma_user_version) < 1;
+PRAGMA user_version = 1;
 """
 
 ROW_COLUMNS = CONTENT_COLUMNS + ("recorded_from", "recorded_until")
@@ -185,9 +193,15 @@ class SQLiteViewBatch(ViewBatch):
                         (position, recorded_at, editor, kind, event, entry_id, summary))
 
     def index_text(self, kind: str, entry_id: str, slug: str, title: str, body: str) -> None:
-        self.db.execute("DELETE FROM search WHERE entry_id = ?", (entry_id,))
-        self.db.execute("INSERT INTO search (kind, entry_id, slug, title, body) VALUES (?, ?, ?, ?, ?)",
-                        (kind, entry_id, slug, title, body))
+        # An FTS5 table can only find a row fast by its rowid, so search_rows keeps each entry's;
+        # deleting by the unindexed entry_id scanned the whole index on every write.
+        found = self.db.execute("SELECT row FROM search_rows WHERE entry_id = ?", (entry_id,)).fetchone()
+        if found:
+            self.db.execute("DELETE FROM search WHERE rowid = ?", (found[0],))
+        row = self.db.execute("INSERT INTO search (rowid, kind, entry_id, slug, title, body) VALUES (?, ?, ?, ?, ?, ?)",
+                              (found[0] if found else None, kind, entry_id, slug, title, body)).lastrowid
+        if not found:
+            self.db.execute("INSERT INTO search_rows (entry_id, row) VALUES (?, ?)", (entry_id, row))
 
 
 def _decode_entry(row: dict) -> dict:
@@ -205,7 +219,7 @@ class SQLiteViewStore(ViewStore):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self.db.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\nCOMMIT;")
+        self.db.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\n{_UPGRADE}\nCOMMIT;")
 
     @property
     def db(self) -> sqlite3.Connection:

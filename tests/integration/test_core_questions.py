@@ -9,6 +9,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
+
 from chronicle.bootstrap import open_chronicle
 from chronicle.config import Settings
 from chronicle.loader import load_chronicle
@@ -131,6 +133,7 @@ def answers(chronicle, day: str) -> str:
     return json.dumps(narrative, sort_keys=True)
 
 
+@pytest.mark.sqlite_only("checks the old view's file is gone; test_postgres_views checks the same of its schema")
 def test_rebuild_gives_byte_identical_answers(kazakhstan):
     questions = [
         lambda c: c.narrative("2022-01-16", "official"),
@@ -156,6 +159,7 @@ def test_a_second_process_reads_the_view_the_first_one_wrote(kazakhstan, setting
     assert claims_in(reader.narrative("2022-01-21", "official"))["tokayev-20000-terrorists-and-bandits"]["text"] == "Revised wording"
 
 
+@pytest.mark.sqlite_only("deletes the views folder; test_postgres_views drops the view schema instead")
 def test_a_view_that_lost_its_tracking_catches_up_from_the_log(kazakhstan, settings):
     """A crash between saving events and indexing them leaves a lagging view, not a wrong one."""
     expected = kazakhstan.narrative("2022-01-16", "official")

@@ -12,8 +12,12 @@ import time
 from datetime import date, timedelta
 from uuid import UUID
 
+import pytest
+
 from chronicle.bootstrap import open_chronicle
 from chronicle.config import Settings
+
+pytestmark = pytest.mark.sqlite_only("reads the view's SQLite file; test_postgres_views kills a catch-up on PostgreSQL")
 
 CATCH_UP = "from chronicle.bootstrap import open_chronicle; from chronicle.config import from_environment; open_chronicle(from_environment())"
 

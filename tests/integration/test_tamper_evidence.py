@@ -8,6 +8,8 @@ import pytest
 
 from chronicle.integrity import GENESIS
 
+pytestmark = pytest.mark.sqlite_only("tampers with the SQLite event file; test_postgres_views tampers on PostgreSQL")
+
 
 @pytest.fixture
 def database(kazakhstan, settings):

@@ -1,0 +1,575 @@
+"""The read models on PostgreSQL: one schema per view generation, beside the event store's schema.
+
+``postgresql://user:password@host:port/dbname?schema=newsroom`` puts everything in schemas named
+after ``newsroom`` (default ``chronicle``): the events, their hashes, the access tokens and a
+one-row pointer to the current view generation live in ``newsroom``; each view generation is a
+schema of its own, ``newsroom_view_<n>``. A rebuild fills a new generation while the old one
+keeps serving, then moves the pointer and drops the old schema in one transaction. A store
+opened on the current generation follows the pointer when its schema disappears, so every web
+worker moves to the rebuilt view on its next query.
+
+Text columns use the "C" collation so that comparisons and ordering are bytewise, as in SQLite,
+whatever the database's default collation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import errors, sql
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolClosed
+
+from chronicle.domain import ChronicleError
+from chronicle.projections.names import normalise
+from chronicle.projections.rows import CONTENT_COLUMNS
+from chronicle.projections.store import Lens, PositionMoved, ViewBatch, ViewLocator, ViewStore
+
+DEFAULT_SCHEMA = "chronicle"
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
+POOL_SIZE = 8
+
+T = TypeVar("T")
+# What a query meets when its view generation was dropped by a rebuild in another process.
+_MOVED = (errors.UndefinedTable, errors.InvalidSchemaName, PoolClosed)
+
+VIEW_SCHEMA = """
+CREATE TABLE tracking (
+    application_name text PRIMARY KEY, notification_id bigint NOT NULL);
+CREATE TABLE sources (
+    id text COLLATE "C" PRIMARY KEY, slug text COLLATE "C" UNIQUE NOT NULL, name text COLLATE "C" NOT NULL,
+    camp text COLLATE "C" NOT NULL, kind text COLLATE "C", aliases text NOT NULL, description text);
+CREATE INDEX sources_camp ON sources (camp);
+CREATE TABLE source_names (
+    key text COLLATE "C" NOT NULL, source_id text COLLATE "C" NOT NULL, PRIMARY KEY (key, source_id));
+CREATE TABLE topics (
+    id text COLLATE "C" PRIMARY KEY, slug text COLLATE "C" UNIQUE NOT NULL, title text NOT NULL,
+    kind text COLLATE "C" NOT NULL, unit text, description text);
+CREATE TABLE incidents (
+    id text COLLATE "C" PRIMARY KEY, slug text COLLATE "C" UNIQUE NOT NULL, title text NOT NULL,
+    occurred text NOT NULL, place text, description text, citations text NOT NULL);
+CREATE TABLE claims (
+    id text COLLATE "C" PRIMARY KEY, slug text COLLATE "C" UNIQUE NOT NULL, state bytea NOT NULL);
+CREATE TABLE versions (
+    row_id bigserial PRIMARY KEY,
+    claim_id text COLLATE "C" NOT NULL, version integer NOT NULL, kind text COLLATE "C" NOT NULL,
+    source_id text COLLATE "C" NOT NULL, via_id text COLLATE "C", topic_id text COLLATE "C" NOT NULL,
+    stated_on text COLLATE "C" NOT NULL, stated_until text COLLATE "C", next_kind text COLLATE "C",
+    stated text NOT NULL, text text, quote text, figure text, figure_value double precision,
+    citations text, reason text, note text,
+    recorded_at text COLLATE "C", recorded_by text, corrected_at text COLLATE "C", corrected_by text,
+    correction text, recorded_from text COLLATE "C" NOT NULL, recorded_until text COLLATE "C");
+CREATE INDEX versions_now ON versions (stated_on, stated_until) WHERE recorded_until IS NULL;
+CREATE INDEX versions_claim ON versions (claim_id, version);
+CREATE INDEX versions_topic ON versions (topic_id, stated_on);
+CREATE INDEX versions_source ON versions (source_id, stated_on);
+CREATE INDEX versions_via ON versions (via_id, stated_on) WHERE via_id IS NOT NULL;
+CREATE TABLE links (
+    claim_id text COLLATE "C" NOT NULL, relation text COLLATE "C" NOT NULL, target_id text COLLATE "C" NOT NULL,
+    stated_on text COLLATE "C" NOT NULL, note text, recorded_at text COLLATE "C" NOT NULL, editor text);
+CREATE INDEX links_from ON links (claim_id);
+CREATE INDEX links_to ON links (target_id);
+CREATE TABLE search (
+    entry_id text COLLATE "C" PRIMARY KEY, kind text COLLATE "C" NOT NULL, slug text COLLATE "C" NOT NULL,
+    title text, body text, document tsvector NOT NULL);
+CREATE INDEX search_document ON search USING gin (document);
+CREATE TABLE audit (
+    position bigint PRIMARY KEY, recorded_at text COLLATE "C" NOT NULL, editor text COLLATE "C",
+    kind text COLLATE "C" NOT NULL, event text COLLATE "C" NOT NULL, entry_id text NOT NULL, summary text);
+"""
+
+ROW_COLUMNS = CONTENT_COLUMNS + ("recorded_from", "recorded_until")
+_ROW_SELECT = """
+SELECT v.*, c.slug AS claim_slug,
+       s.slug AS source_slug, s.name AS source_name, s.camp AS source_camp,
+       w.slug AS via_slug, w.name AS via_name, w.camp AS via_camp,
+       t.slug AS topic_slug, t.title AS topic_title, t.kind AS topic_kind, t.unit AS topic_unit
+FROM versions v
+JOIN claims c ON c.id = v.claim_id
+JOIN sources s ON s.id = v.source_id
+LEFT JOIN sources w ON w.id = v.via_id
+JOIN topics t ON t.id = v.topic_id
+"""
+_SEARCH_DOCUMENT = ("setweight(to_tsvector('simple', %(slug_words)s), 'B') || "
+                    "setweight(to_tsvector('simple', %(title_words)s), 'A') || "
+                    "setweight(to_tsvector('simple', %(body_words)s), 'D')")
+# Weights {D, C, B, A}: body 1, slug 2, title 4, as SQLite's bm25 weighs them.
+_SEARCH_WEIGHTS = "{0.25, 0, 0.5, 1}"
+_HEADLINE = 'StartSel=[, StopSel=], MaxWords=16, MinWords=6, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "'
+
+
+def split_url(url: str) -> tuple[str, str]:
+    """A ``postgresql://`` URL as (libpq connection string, schema); ``?schema=`` is ours, not libpq's."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schema = next((value for key, value in query if key == "schema"), "") or DEFAULT_SCHEMA
+    if not SCHEMA_NAME.match(schema):
+        raise ValueError(f"schema {schema!r} in the database URL must be lowercase letters, digits and "
+                         "underscores, at most 40 characters")
+    rest = urlencode([(key, value) for key, value in query if key != "schema"])
+    scheme = "postgresql" if parts.scheme in ("postgres", "postgresql") else parts.scheme
+    return urlunsplit((scheme, parts.netloc, parts.path, rest, parts.fragment)), schema
+
+
+def event_store_env(url: str) -> dict[str, str]:
+    """The eventsourcing environment for events in the URL's database and schema."""
+    conninfo, schema = split_url(url)
+    params = conninfo_to_dict(conninfo)
+    ensure_schema(conninfo, schema)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": str(params.get("dbname") or params.get("user") or "postgres"),
+        "POSTGRES_HOST": str(params.get("host") or "localhost"),
+        "POSTGRES_PORT": str(params.get("port") or "5432"),
+        "POSTGRES_USER": str(params.get("user") or "postgres"),
+        "POSTGRES_PASSWORD": str(params.get("password") or ""),
+        "POSTGRES_SCHEMA": schema,
+        "POSTGRES_POOL_SIZE": "1",
+        "POSTGRES_MAX_OVERFLOW": str(POOL_SIZE - 1),
+        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "APPLICATION_RECORDER_TOPIC": "chronicle.persistence.chain:ChainedPostgresApplicationRecorder",
+    }
+
+
+def ensure_schema(conninfo: str, schema: str) -> None:
+    """Create the chronicle's schema unless it exists (two processes may race to do it)."""
+    try:
+        with psycopg.connect(conninfo, autocommit=True, connect_timeout=10) as db:
+            try:
+                db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+            except (errors.UniqueViolation, errors.DuplicateSchema):
+                pass
+    except psycopg.OperationalError as error:
+        where = conninfo_to_dict(conninfo)
+        raise StoreUnavailableError(f"cannot reach PostgreSQL at {where.get('host', 'localhost')}:"
+                                    f"{where.get('port', 5432)}/{where.get('dbname', '')}: "
+                                    f"{str(error).strip()}") from None
+
+
+@contextmanager
+def opening(url: str) -> Iterator[None]:
+    """Hold the chronicle's startup lock while its tables are created, so processes take turns."""
+    # eventsourcing's CREATE OR REPLACE FUNCTION fails ("tuple concurrently updated") when two
+    # web workers start at the same moment.
+    conninfo, schema = split_url(url)
+    ensure_schema(conninfo, schema)
+    with psycopg.connect(conninfo, autocommit=True) as db:
+        db.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"chronicle-open:{schema}",))
+        yield
+
+
+def search_words(text: str | None) -> str:
+    """Text as the words the index holds: case, accents and punctuation folded, as SQLite's unicode61 does."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.findall(r"[^\W_]+", bare))
+
+
+def _search_query(terms: list[str]) -> str | None:
+    """A tsquery matching every term, the last one as a prefix, as the SQLite store's MATCH does."""
+    phrases = []
+    for number, term in enumerate(terms):
+        words = search_words(term).split()
+        if not words:
+            continue
+        quoted = [f"'{word}'" for word in words]
+        if number == len(terms) - 1:
+            quoted[-1] += ":*"
+        phrases.append("(" + " <-> ".join(quoted) + ")")
+    return " & ".join(phrases) or None
+
+
+def _recorded(alias: str, known_at: str | None, params: dict) -> str:
+    """SQL for "held by the chronicle at known_at" (or now)."""
+    if known_at is None:
+        return f"{alias}.recorded_until IS NULL"
+    params["known_at"] = known_at
+    return (f"{alias}.recorded_from <= %(known_at)s AND "
+            f"({alias}.recorded_until IS NULL OR {alias}.recorded_until > %(known_at)s)")
+
+
+class PostgresViewBatch(ViewBatch):
+    """One view transaction on PostgreSQL; rows nobody reads back within the batch are sent in bulk at its end."""
+
+    def __init__(self, db: psycopg.Connection):
+        self.db = db
+        self.claims: dict[str, tuple[str, bytes]] = {}
+        self.links: list[tuple] = []
+        self.audit: list[tuple] = []
+        self.texts: dict[str, dict] = {}
+        self.closes: list[tuple[int, str]] = []
+        self.rows: list[dict] = []
+
+    def load_claim(self, claim_id: str) -> tuple[bytes | None, list[dict]]:
+        state = self.db.execute("SELECT state FROM claims WHERE id = %s", (claim_id,)).fetchone()
+        rows = self.db.execute(
+            "SELECT * FROM versions WHERE claim_id = %s AND recorded_until IS NULL ORDER BY version",
+            (claim_id,)).fetchall()
+        return (bytes(state["state"]) if state else None), rows
+
+    def save_claim(self, claim_id: str, slug: str, state: bytes) -> None:
+        self.claims[claim_id] = (slug, state)
+
+    def close_rows(self, closes: list[tuple[int, str]]) -> None:
+        self.closes.extend(closes)
+
+    def insert_rows(self, rows: list[dict]) -> None:
+        self.rows.extend(rows)
+
+    def load_entry(self, entry_id: str) -> tuple[str, dict]:
+        for kind, table in (("source", "sources"), ("topic", "topics"), ("incident", "incidents")):
+            row = self.db.execute(f"SELECT * FROM {table} WHERE id = %s", (entry_id,)).fetchone()
+            if row:
+                return kind, _decode_entry(row)
+        raise KeyError(entry_id)
+
+    def save_source(self, entry: dict, keys: list[str]) -> None:
+        self.db.execute(
+            "INSERT INTO sources (id, slug, name, camp, kind, aliases, description) "
+            "VALUES (%(id)s, %(slug)s, %(name)s, %(camp)s, %(kind)s, %(aliases)s, %(description)s) "
+            "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, name = excluded.name, camp = excluded.camp, "
+            "kind = excluded.kind, aliases = excluded.aliases, description = excluded.description",
+            {**entry, "aliases": json.dumps(entry["aliases"], ensure_ascii=False)})
+        self.db.execute("DELETE FROM source_names WHERE source_id = %s", (entry["id"],))
+        with self.db.cursor() as cursor:
+            cursor.executemany("INSERT INTO source_names (key, source_id) VALUES (%s, %s)",
+                               [(key, entry["id"]) for key in keys])
+
+    def save_topic(self, entry: dict) -> None:
+        self.db.execute(
+            "INSERT INTO topics (id, slug, title, kind, unit, description) "
+            "VALUES (%(id)s, %(slug)s, %(title)s, %(kind)s, %(unit)s, %(description)s) "
+            "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title, kind = excluded.kind, "
+            "unit = excluded.unit, description = excluded.description", entry)
+
+    def save_incident(self, entry: dict) -> None:
+        self.db.execute(
+            "INSERT INTO incidents (id, slug, title, occurred, place, description, citations) "
+            "VALUES (%(id)s, %(slug)s, %(title)s, %(occurred)s, %(place)s, %(description)s, %(citations)s) "
+            "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title, "
+            "occurred = excluded.occurred, place = excluded.place, description = excluded.description, "
+            "citations = excluded.citations",
+            {**entry, "occurred": json.dumps(entry["occurred"], ensure_ascii=False),
+             "citations": json.dumps(entry["citations"], ensure_ascii=False)})
+
+    def save_link(self, claim_id: str, relation: str, target_id: str, stated_on: str,
+                  note: str | None, recorded_at: str, editor: str) -> None:
+        self.links.append((claim_id, relation, target_id, stated_on, note, recorded_at, editor))
+
+    def log_event(self, position: int, recorded_at: str, editor: str, kind: str, event: str,
+                  entry_id: str, summary: str) -> None:
+        self.audit.append((position, recorded_at, editor, kind, event, entry_id, summary))
+
+    def index_text(self, kind: str, entry_id: str, slug: str, title: str, body: str) -> None:
+        self.texts[entry_id] = {"entry_id": entry_id, "kind": kind, "slug": slug, "title": title, "body": body,
+                                "slug_words": search_words(slug), "title_words": search_words(title),
+                                "body_words": search_words(body)}
+
+    def write(self) -> None:
+        """Send what the batch buffered: claim states, row changes, links, the audit log, the search index."""
+        with self.db.cursor() as cursor:
+            if self.closes:
+                cursor.execute("UPDATE versions v SET recorded_until = c.until "
+                               "FROM unnest(%s::bigint[], %s::text[]) AS c(row_id, until) WHERE v.row_id = c.row_id",
+                               ([row_id for row_id, _ in self.closes], [until for _, until in self.closes]))
+            _copy(cursor, "versions", ROW_COLUMNS, ([row.get(c) for c in ROW_COLUMNS] for row in self.rows))
+            if self.claims:
+                cursor.executemany(
+                    "INSERT INTO claims (id, slug, state) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, state = excluded.state",
+                    [(claim_id, slug, state) for claim_id, (slug, state) in self.claims.items()])
+            _copy(cursor, "links", ("claim_id", "relation", "target_id", "stated_on", "note", "recorded_at", "editor"),
+                  self.links)
+            _copy(cursor, "audit", ("position", "recorded_at", "editor", "kind", "event", "entry_id", "summary"),
+                  self.audit)
+            if self.texts:
+                cursor.executemany(
+                    f"INSERT INTO search (entry_id, kind, slug, title, body, document) "
+                    f"VALUES (%(entry_id)s, %(kind)s, %(slug)s, %(title)s, %(body)s, {_SEARCH_DOCUMENT}) "
+                    f"ON CONFLICT (entry_id) DO UPDATE SET kind = excluded.kind, slug = excluded.slug, "
+                    f"title = excluded.title, body = excluded.body, document = excluded.document",
+                    list(self.texts.values()))
+
+
+def _copy(cursor: psycopg.Cursor, table: str, columns: tuple[str, ...], rows: Any) -> None:
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return
+    with cursor.copy(statement) as copy:
+        copy.write_row(first)
+        for row in rows:
+            copy.write_row(row)
+
+
+def _decode_entry(row: dict) -> dict:
+    for name in ("aliases", "occurred", "citations"):
+        if name in row and isinstance(row[name], str):
+            row[name] = json.loads(row[name])
+    return row
+
+
+class PostgresViewStore(ViewStore):
+    """The read models in one schema; a store on the current generation follows the pointer to the next."""
+
+    def __init__(self, locator: PostgresViewLocator, schema: str, follows: bool):
+        self.locator = locator
+        self.schema = schema
+        self.follows = follows
+        self.pool = locator.pool_for(schema)
+        self._lock = threading.Lock()
+
+    def _read(self, query: Callable[[psycopg.Connection], T]) -> T:
+        """Run a read; if the view was rebuilt and its schema dropped meanwhile, move to the new one once."""
+        seen = self.schema
+        try:
+            with self.pool.connection() as db:
+                return query(db)
+        except _MOVED:
+            if not self._follow(seen):
+                raise
+        with self.pool.connection() as db:
+            return query(db)
+
+    def _follow(self, seen: str) -> bool:
+        """Switch to the generation the pointer names; False if there is nothing to switch to."""
+        with self._lock:
+            if self.schema != seen:
+                return True  # another thread has moved already
+            current = self.locator.current_name() if self.follows else None
+            if current is None or current == self.schema:
+                return False
+            old, self.pool, self.schema = self.pool, self.locator.pool_for(current), current
+        old.close()
+        return True
+
+    def _fetch(self, statement: str, params: Any = None) -> list[dict]:
+        return self._read(lambda db: db.execute(statement, params).fetchall())
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        rows = self._fetch("SELECT notification_id FROM tracking WHERE application_name = %s", (application_name,))
+        return rows[0]["notification_id"] if rows else None
+
+    @contextmanager
+    def batch(self, application_name: str, expected: int, last: int) -> Iterator[ViewBatch]:
+        seen = self.schema
+        try:
+            with self._batch(application_name, expected, last) as batch:
+                yield batch
+        except _MOVED:
+            if not self._follow(seen):
+                raise
+            # The view moved to a rebuilt generation at another position: poll again.
+            raise PositionMoved(expected) from None
+
+    @contextmanager
+    def _batch(self, application_name: str, expected: int, last: int) -> Iterator[PostgresViewBatch]:
+        with self.pool.connection() as db, db.transaction():
+            # One batch at a time per view, as SQLite's BEGIN IMMEDIATE gives; readers are not blocked.
+            db.execute("LOCK TABLE tracking IN SHARE ROW EXCLUSIVE MODE")
+            row = db.execute("SELECT notification_id FROM tracking WHERE application_name = %s",
+                             (application_name,)).fetchone()
+            if (row["notification_id"] if row else 0) != expected:
+                raise PositionMoved(expected)
+            batch = PostgresViewBatch(db)
+            yield batch
+            batch.write()
+            db.execute("INSERT INTO tracking VALUES (%s, %s) ON CONFLICT (application_name) "
+                       "DO UPDATE SET notification_id = excluded.notification_id", (application_name, last))
+
+    def _rows(self, where: str, params: dict, order: str) -> list[dict]:
+        return self._fetch(f"{_ROW_SELECT} WHERE {where} ORDER BY {order}", params)
+
+    def narrative_rows(self, as_of: str, lens: Lens, known_at: str | None) -> list[dict]:
+        params: dict = {"as_of": as_of}
+        where = (f"{_recorded('v', known_at, params)} AND v.stated_on <= %(as_of)s "
+                 f"AND (v.stated_until IS NULL OR v.stated_until > %(as_of)s)")
+        if not lens.everyone:
+            params["speakers"] = self._speakers(lens)
+            where += " AND (v.source_id = ANY(%(speakers)s) OR v.via_id = ANY(%(speakers)s))"
+        return self._rows(where, params, "t.slug, v.stated_on, c.slug")
+
+    def _speakers(self, lens: Lens) -> list[str]:
+        """The ids of the sources a lens names or holds by camp: the rows' sources or channels must be one."""
+        rows = self._fetch("SELECT id FROM sources WHERE camp = ANY(%s)", (sorted(lens.camps),)) if lens.camps else []
+        return sorted({row["id"] for row in rows} | set(lens.source_ids))
+
+    def links(self, claim_ids: list[str], known_at: str | None) -> list[dict]:
+        if not claim_ids:
+            return []
+        params: dict = {"ids": claim_ids}
+        when = "TRUE"
+        if known_at is not None:
+            params["known_at"] = known_at
+            when = "l.recorded_at <= %(known_at)s"
+        return self._fetch(f"""
+            SELECT l.*, a.slug AS claim_slug, b.slug AS target_slug
+            FROM links l JOIN claims a ON a.id = l.claim_id JOIN claims b ON b.id = l.target_id
+            WHERE (l.claim_id = ANY(%(ids)s) OR l.target_id = ANY(%(ids)s)) AND {when}
+            ORDER BY l.stated_on, a.slug, b.slug, l.relation""", params)
+
+    def topic_rows(self, topic_id: str, known_at: str | None) -> list[dict]:
+        params: dict = {"topic": topic_id}
+        where = f"v.topic_id = %(topic)s AND {_recorded('v', known_at, params)}"
+        return self._rows(where, params, "v.stated_on, c.slug, v.version")
+
+    def claim_rows(self, claim_id: str, known_at: str | None) -> list[dict]:
+        params: dict = {"claim": claim_id}
+        where = f"v.claim_id = %(claim)s AND {_recorded('v', known_at, params)}"
+        return self._rows(where, params, "v.version")
+
+    def source_rows(self, source_id: str, known_at: str | None) -> list[dict]:
+        params: dict = {"source": source_id}
+        where = f"(v.source_id = %(source)s OR v.via_id = %(source)s) AND {_recorded('v', known_at, params)}"
+        return self._rows(where, params, "v.stated_on, c.slug, v.version")
+
+    def claim_state(self, claim_id: str) -> bytes | None:
+        rows = self._fetch("SELECT state FROM claims WHERE id = %s", (claim_id,))
+        return bytes(rows[0]["state"]) if rows else None
+
+    def entries(self, kind: str) -> list[dict]:
+        columns = "id, slug" if kind == "claim" else "*"
+        return [_decode_entry(row) for row in self._fetch(f"SELECT {columns} FROM {_table(kind)} ORDER BY slug")]
+
+    def entry(self, kind: str, key: str) -> dict | None:
+        columns = "id, slug" if kind == "claim" else "*"
+        rows = self._fetch(f"SELECT {columns} FROM {_table(kind)} WHERE id = %s OR slug = %s", (key, key))
+        return _decode_entry(rows[0]) if rows else None
+
+    def find_sources(self, key: str) -> list[dict]:
+        key = normalise(key)
+        statement = ("SELECT DISTINCT s.* FROM source_names n JOIN sources s ON s.id = n.source_id "
+                     "WHERE n.key {} %s ORDER BY s.slug")
+        rows = self._fetch(statement.format("="), (key,))
+        if not rows and key:
+            like = "%" + key.replace("%", "").replace("_", "") + "%"
+            rows = self._fetch(statement.format("LIKE"), (like,))
+        return [_decode_entry(row) for row in rows]
+
+    def audit(self, after: int = 0, limit: int = 100, kind: str | None = None,
+              event: str | None = None, editor: str | None = None) -> list[dict]:
+        params = {"after": after, "limit": limit, "kind": kind, "event": event, "editor": editor}
+        return self._fetch(
+            "SELECT * FROM audit WHERE position > %(after)s "
+            "AND (%(kind)s::text IS NULL OR kind = %(kind)s) AND (%(event)s::text IS NULL OR event = %(event)s) "
+            "AND (%(editor)s::text IS NULL OR editor = %(editor)s) ORDER BY position LIMIT %(limit)s", params)
+
+    def search(self, terms: list[str], kind: str | None = None, limit: int = 50) -> list[dict]:
+        query = _search_query(terms)
+        if query is None:
+            return []
+        return self._fetch(
+            "SELECT kind, entry_id AS id, slug, title, ts_headline('simple', body, q, %(headline)s) AS snippet "
+            "FROM search, to_tsquery('simple', %(query)s) AS q "
+            "WHERE document @@ q AND (%(kind)s::text IS NULL OR kind = %(kind)s) "
+            "ORDER BY ts_rank(%(weights)s::float4[], document, q, 1) DESC, slug LIMIT %(limit)s",
+            {"query": query, "kind": kind, "limit": limit, "headline": _HEADLINE, "weights": _SEARCH_WEIGHTS})
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def _table(kind: str) -> str:
+    tables = {"source": "sources", "topic": "topics", "incident": "incidents", "claim": "claims"}
+    if kind not in tables:
+        raise ValueError(f"unknown kind of entry {kind!r}")
+    return tables[kind]
+
+
+class PostgresViewLocator(ViewLocator):
+    """View generations ``<schema>_view_<n>``, the current one named in ``<schema>.chronicle_views``."""
+
+    def __init__(self, url: str):
+        self.conninfo, self.schema = split_url(url)
+        ensure_schema(self.conninfo, self.schema)
+        with self._admin() as db:
+            db.execute(sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {0}.chronicle_views ("
+                "one boolean PRIMARY KEY DEFAULT true CHECK (one), current text NOT NULL); "
+                "CREATE SEQUENCE IF NOT EXISTS {0}.chronicle_view_generation").format(sql.Identifier(self.schema)))
+
+    @contextmanager
+    def _admin(self) -> Iterator[psycopg.Connection]:
+        """A transaction that holds the chronicle's advisory lock: generations change one at a time."""
+        with psycopg.connect(self.conninfo, autocommit=True, row_factory=dict_row) as db, db.transaction():
+            db.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"chronicle-views:{self.schema}",))
+            yield db
+
+    def pool_for(self, schema: str) -> ConnectionPool:
+        """Connections whose search path is one view generation's schema."""
+        statement = sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)).as_string()
+
+        def configure(db: psycopg.Connection) -> None:
+            db.execute(statement)
+
+        return ConnectionPool(self.conninfo, min_size=1, max_size=POOL_SIZE, open=True, configure=configure,
+                              kwargs={"autocommit": True, "row_factory": dict_row}, name=schema)
+
+    def current_name(self) -> str | None:
+        with psycopg.connect(self.conninfo, autocommit=True) as db:
+            row = db.execute(sql.SQL("SELECT current FROM {}.chronicle_views").format(
+                sql.Identifier(self.schema))).fetchone()
+        return row[0] if row else None
+
+    def current(self) -> ViewStore:
+        name = self.current_name()
+        if name is None:
+            with self._admin() as db:
+                name = self._pointer(db) or self._point_to(db, self._create(db))
+        return PostgresViewStore(self, name, follows=True)
+
+    def fresh(self) -> ViewStore:
+        with self._admin() as db:
+            name = self._create(db)
+        return PostgresViewStore(self, name, follows=False)
+
+    def promote(self, store: ViewStore) -> ViewStore:
+        assert isinstance(store, PostgresViewStore)
+        with self._admin() as db:
+            self._point_to(db, store.schema)
+            for old in self._generations(db):
+                if old != store.schema and _generation(old) < _generation(store.schema):
+                    db.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(old)))
+        store.follows = True
+        return store
+
+    def _pointer(self, db: psycopg.Connection) -> str | None:
+        row = db.execute(sql.SQL("SELECT current FROM {}.chronicle_views").format(
+            sql.Identifier(self.schema))).fetchone()
+        return row["current"] if row else None
+
+    def _point_to(self, db: psycopg.Connection, name: str) -> str:
+        db.execute(sql.SQL("INSERT INTO {}.chronicle_views (current) VALUES (%s) "
+                           "ON CONFLICT (one) DO UPDATE SET current = excluded.current").format(
+            sql.Identifier(self.schema)), (name,))
+        return name
+
+    def _create(self, db: psycopg.Connection) -> str:
+        number = db.execute("SELECT nextval(%s) AS n", (f"{self.schema}.chronicle_view_generation",)).fetchone()["n"]
+        name = f"{self.schema}_view_{number}"
+        db.execute(sql.SQL("CREATE SCHEMA {0}; SET LOCAL search_path TO {0}").format(sql.Identifier(name)))
+        db.execute(VIEW_SCHEMA)
+        return name
+
+    def _generations(self, db: psycopg.Connection) -> list[str]:
+        rows = db.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s",
+                          (self.schema.replace("_", r"\_") + r"\_view\_%",)).fetchall()
+        return [row["nspname"] for row in rows if re.fullmatch(rf"{self.schema}_view_\d+", row["nspname"])]
+
+
+def _generation(schema: str) -> int:
+    return int(schema.rsplit("_", 1)[1])
+
+
+class StoreUnavailableError(ChronicleError):
+    """The configured PostgreSQL server cannot be reached."""
