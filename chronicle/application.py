@@ -16,8 +16,9 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
-from chronicle.dates import FuzzyDate, FuzzyDateError, parse_day
+from chronicle.dates import PARTS_OF_DAY, FuzzyDate, FuzzyDateError, parse_day
 from chronicle.domain import ChronicleError, Claim, Incident, Source, Topic, editor_cvar, natural_id
+from chronicle.figures import Figure
 from chronicle.integrity import ChainReport, verify_links
 from chronicle.projections import narrative as folds
 from chronicle.projections.asof import BATCH_SIZE, AsOfProjection, stamp
@@ -261,6 +262,46 @@ class Chronicle(Application[UUID]):
         return {"claim": entry["slug"], "id": entry["id"], "known_at": known, "entry_version": state["_version"],
                 "versions": folds.claim_versions(rows), "corrections": corrections, "links": links}
 
+    def timeline(self, as_of: str, lens: str | None = "official", known_at: str | None = None) -> dict:
+        """The lens's story as of a day: incidents in occurred order with their claims; other claims by day stated."""
+        story = self.narrative(as_of, lens, known_at)
+        items: dict[tuple, dict] = {}
+        for incident in self.incidents(occurred_to=story["as_of"]):
+            items[_when(incident["occurred"], 0, incident["slug"])] = {
+                "on": incident["occurred"]["on"], "incident": incident, "claims": []}
+        incidents = {i["id"]: i for i in self.incidents()}
+        for group in story["topics"]:
+            for claim in group["claims"]:
+                claim = {**claim, "topic_title": group["topic"]["title"]}
+                about = [incidents[i] for i in self._incident_ids(claim["id"]) if i in incidents]
+                for incident in about:
+                    key = _when(incident["occurred"], 0, incident["slug"])
+                    items.setdefault(key, {"on": key[0], "incident": incident, "claims": []})["claims"].append(claim)
+                if not about:
+                    key = (claim["stated"]["on"], len(PARTS_OF_DAY) + 1, 1, "")
+                    items.setdefault(key, {"on": key[0], "incident": None, "claims": []})["claims"].append(claim)
+        for item in items.values():
+            item["claims"].sort(key=lambda c: (c["stated"]["on"], c["claim"]))
+        figures = [{"topic": g["topic"], "claim": next(c for c in g["claims"] if c["claim"] == g["current"])}
+                   for g in story["topics"] if g["current"]]
+        return {"as_of": story["as_of"], "lens": story["lens"], "known_at": story["known_at"],
+                "figures": figures, "items": [items[key] for key in sorted(items)]}
+
+    def _incident_ids(self, claim_id: str) -> list[str]:
+        state = self.mapper.transcoder.decode(self.view.claim_state(claim_id))
+        return [str(i) for i in state.get("incident_ids") or []]
+
+    def claim_since(self, claim: str, entry_version: int) -> dict:
+        """A claim's latest words when its entry was at a version, its latest words now, and the events between."""
+        claim_id = UUID(self.resolve("claim", claim)["id"])
+        then = self.repository.get(claim_id, version=entry_version)
+        now = self.repository.get(claim_id)
+        events = [{"version": e.originator_version, "event": type(e).__name__, "editor": getattr(e, "editor", None),
+                   "recorded_at": stamp(e.timestamp)}
+                  for e in self.repository.event_store.get(claim_id, gt=entry_version)]
+        return {"claim": now.slug, "then": {"entry_version": then.version, **_words(then.versions[-1])},
+                "now": {"entry_version": now.version, **_words(now.versions[-1])}, "events": events}
+
     def source_claims(self, source: str, known_at: str | None = None) -> dict:
         """A source's claims (spoken or published by it), and how often it revised or retracted."""
         self.catch_up()
@@ -383,6 +424,19 @@ def _in_lens(row: dict, lens: Lens) -> bool:
     """The store's lens rule, for rows already read: the source's or the channel's camp or id."""
     return (lens.everyone or bool({row["source_camp"], row["via_camp"]} & lens.camps)
             or bool({row["source_id"], row["via_id"]} & lens.source_ids))
+
+
+def _when(occurred: dict, order: int, slug: str) -> tuple:
+    """Sorts a presented date by day, then part of the day (a whole day first), then the rest."""
+    part = occurred.get("part_of_day")
+    return (occurred["on"], PARTS_OF_DAY.index(part) + 1 if part else 0, order, slug)
+
+
+def _words(version: dict) -> dict:
+    """One version of a claim's words as plain data, its date and figure presented."""
+    return {"kind": version["kind"], "stated": folds.present_date(FuzzyDate.from_dict(version["stated"])),
+            "text": version["text"], "quote": version["quote"],
+            "figure": folds.present_figure(Figure.from_dict(version["figure"])), "reason": version.get("reason")}
 
 
 def _public(entry: dict) -> dict:

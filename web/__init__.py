@@ -24,7 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     data = app.config.get("CHRONICLE_DATA")
     settings = from_environment(data_dir=Path(data) if data else None)
-    app.config.setdefault("SECRET_KEY", os.environ.get("CHRONICLE_SECRET_KEY") or _secret_key(settings.data_dir))
+    if not app.config.get("SECRET_KEY"):  # Flask's defaults hold SECRET_KEY = None, so setdefault would keep it
+        app.config["SECRET_KEY"] = os.environ.get("CHRONICLE_SECRET_KEY") or _secret_key(settings.data_dir)
     app.extensions["chronicle"] = open_chronicle(settings)
     app.extensions["chronicle_tokens"] = open_tokens(settings)
     app.extensions["chronicle_settings"] = settings

@@ -1,27 +1,12 @@
-"""The server-rendered pages."""
+"""The server-rendered pages: one blueprint, one small module per page."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, redirect, render_template, request, url_for
-
-from chronicle_web.context import chronicle
+from flask import Blueprint
 
 bp = Blueprint("pages", __name__)
 
-DEFAULT_DAY = "2022-01-07"
-
-
-@bp.get("/")
-def index():
-    return redirect(url_for("pages.narrative", as_of=DEFAULT_DAY, lens="official"))
-
-
-@bp.get("/narrative")
-def narrative():
-    """The lens's narrative as of a day, grouped by topic."""
-    as_of = request.args.get("as_of") or date.today().isoformat()
-    lens = request.args.get("lens") or "official"
-    answer = chronicle().narrative(as_of, lens, request.args.get("known_at") or None)
-    return render_template("pages/narrative.html", narrative=answer)
+# The modules add their routes to ``bp`` when imported.
+from chronicle_web.pages import (  # noqa: E402,F401
+    audit, auth, claims, compare, editor, filters, narrative, search, sources, timeline, topics,
+)

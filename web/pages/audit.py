@@ -1,0 +1,47 @@
+"""The audit log: every event in recorded order, filtered by what happened and which editor did it."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from chronicle_web.context import chronicle
+from chronicle_web.pages import bp
+
+PAGE = 100
+# What a reader asks for, and the events that answer it.
+KINDS = {
+    "revision": ("Revised",),
+    "retraction": ("Retracted",),
+    "correction": ("Corrected", "Amended"),
+    "statement": ("Stated",),
+    "link": ("Linked",),
+    "entry": ("Registered", "Opened", "Recorded"),
+}
+LABELS = {"Stated": "statement", "Revised": "revision", "Retracted": "retraction", "Corrected": "editorial correction",
+          "Amended": "editorial correction", "Linked": "link", "Registered": "new source", "Opened": "new topic",
+          "Recorded": "new incident"}
+
+
+@bp.get("/audit")
+def audit():
+    """A page of the event log after a position, newest last, with links to the entries it touched."""
+    kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
+    editor = (request.args.get("editor") or "").strip() or None
+    after = request.args.get("after", type=int, default=0) or 0
+    rows = events(after, kind, editor)
+    return render_template("pages/audit.html", rows=rows, kind=kind, kinds=KINDS, editor=editor, labels=LABELS,
+                           names=entry_names(), next_after=rows[-1]["position"] if len(rows) == PAGE else None)
+
+
+def events(after: int, kind: str | None, editor: str | None) -> list[dict]:
+    """Up to a page of events after a position; a kind that spans several events merges their queries."""
+    if kind is None:
+        return chronicle().audit(after, PAGE, editor=editor)
+    found = [row for event in KINDS[kind] for row in chronicle().audit(after, PAGE, event=event, editor=editor)]
+    return sorted(found, key=lambda row: row["position"])[:PAGE]
+
+
+def entry_names() -> dict[str, tuple[str, str]]:
+    """Every entry's id mapped to its kind and slug, to link audit rows to pages."""
+    return {entry["id"]: (kind, entry["slug"])
+            for kind in ("source", "topic", "incident", "claim") for entry in chronicle().entries(kind)}

@@ -1,0 +1,27 @@
+"""Sources: who speaks, in which camp, under which names, and how often they revised or retracted."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import render_template, request
+
+from chronicle_web.context import chronicle
+from chronicle_web.pages import bp
+
+
+@bp.get("/sources")
+def sources():
+    """Every source, by camp."""
+    entries = sorted(chronicle().entries("source"), key=lambda s: (s["camp"] != "official", s["camp"], s["name"]))
+    camps = [(camp, list(members)) for camp, members in groupby(entries, key=lambda s: s["camp"])]
+    return render_template("pages/sources.html", camps=camps)
+
+
+@bp.get("/sources/<slug>")
+def source(slug: str):
+    """A source's aliases and every version of every claim it stated or carried."""
+    known_at = (request.args.get("known_at") or "").strip() or None
+    claims = chronicle().source_claims(slug, known_at)
+    return render_template("pages/source.html", claims=claims, known_at=known_at,
+                           claim_count=len({v["claim"] for v in claims["versions"]}))

@@ -1,0 +1,61 @@
+"""The view state that lives in the URL: the day ("as of"), the lens and the recorded moment."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import request
+
+from chronicle.application import InvalidQueryError
+from chronicle.dates import FuzzyDateError, parse_day
+from chronicle_web.context import chronicle
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """What a page shows: whose story (lens), as of which day, as the chronicle held it when."""
+
+    as_of: str
+    lens: str
+    known_at: str | None = None
+
+    def args(self, **changes: str | None) -> dict:
+        """Query arguments for a link to this state with some parts changed."""
+        values = {"as_of": self.as_of, "lens": self.lens, "known_at": self.known_at, **changes}
+        return {k: v for k, v in values.items() if v}
+
+
+def read_state(default_lens: str = "official") -> ViewState:
+    """The view state from the query string; a missing day means today."""
+    as_of = (request.args.get("as_of") or "").strip() or date.today().isoformat()
+    try:
+        parse_day(as_of)
+    except FuzzyDateError as error:
+        raise InvalidQueryError(f"as of: {error}") from None
+    lens = (request.args.get("lens") or "").strip() or default_lens
+    return ViewState(as_of, lens, (request.args.get("known_at") or "").strip() or None)
+
+
+def shift(day: str, days: int) -> str:
+    """The ISO day ``days`` after (or before) ``day``."""
+    return (parse_day(day) + timedelta(days=days)).isoformat()
+
+
+def neighbours(day: str, days: list[str]) -> tuple[str | None, str | None]:
+    """The nearest days before and after ``day`` on which the story changed."""
+    before = days[bisect_left(days, day) - 1] if bisect_left(days, day) else None
+    after_index = bisect_right(days, day)
+    return before, days[after_index] if after_index < len(days) else None
+
+
+def lens_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The lens picker's options, grouped: everyone and official, each camp, each source."""
+    sources = chronicle().entries("source")
+    camps = sorted({s["camp"] for s in sources} - {"official"})
+    return [
+        ("Story", [("official", "Official"), ("everyone", "Everyone")]),
+        ("Camps", [(camp, camp.replace("-", " ").capitalize()) for camp in camps]),
+        ("Sources", [(s["slug"], s["name"]) for s in sorted(sources, key=lambda s: s["name"].casefold())]),
+    ]
