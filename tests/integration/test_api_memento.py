@@ -209,6 +209,8 @@ def test_the_recorded_axis_negotiates_what_the_chronicle_knew_then(client, app, 
     assert "recorded-later" not in claims(old.headers["Location"]) and "recorded-later" in claims(new)
     memento = client.get(new)
     assert memento.headers["Memento-Datetime"] == between and "immutable" in memento.headers["Cache-Control"]
+    rels = by_rel(memento.headers["Link"])
+    assert rels["first prev memento"][0] == mementos[0][0] and "last memento" not in rels
 
 
 def _extra_claim(data_dir: str) -> Path:

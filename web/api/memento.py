@@ -81,8 +81,9 @@ def timegate(lens: str):
     chosen = mementos[_select(mementos, _parse_http_date(wanted) if wanted else None)]
     links = [{"uri": original_uri, "rel": "original"}, _timemap_link(timemap_uri, mementos),
              *_neighbours(mementos, chosen["moment"])]
-    return Response(status=302, mimetype="text/plain", headers={"Location": chosen["uri"], "Vary": "accept-datetime",
-                                         "Link": _link_header(links), "Cache-Control": "no-cache"})
+    headers = {"Location": chosen["uri"], "Vary": "accept-datetime", "Link": _link_header(links),
+               "Cache-Control": "no-cache"}
+    return Response(status=302, mimetype="text/plain", headers=headers)
 
 
 @bp.get("/lenses/<lens>/timemap")
@@ -130,15 +131,17 @@ def recorded_memento(lens: str, instant: str, day: str):
     answer = chronicle().narrative(day, lens, stamp(moment))
     args = {"axis": "recorded", "as_of": answer["as_of"]}
     mementos, original_uri, timemap_uri = _mementos(lens, args)
-    return _memento(answer, moment.replace(microsecond=0), mementos, original_uri, timemap_uri,
-                    url_for("api.timegate", lens=lens, **args, _external=True))
+    # Later seconds of recording keep coming: only the links to earlier mementos never change.
+    earlier = [memento for memento in mementos if memento["moment"] < moment.replace(microsecond=0)]
+    return _memento(answer, moment.replace(microsecond=0), earlier, original_uri, timemap_uri,
+                    url_for("api.timegate", lens=lens, **args, _external=True), settled=False)
 
 
 def _memento(answer: dict, moment: datetime, mementos: list[dict], original_uri: str, timemap_uri: str,
-             timegate_uri: str):
+             timegate_uri: str, settled: bool = True):
     links = [{"uri": original_uri, "rel": "original"}, {"uri": timegate_uri, "rel": "timegate"},
              {"uri": timemap_uri, "rel": "timemap", "type": LINK_FORMAT}]
-    links += _neighbours(mementos, moment) if mementos else []
+    links += _neighbours(mementos, moment, settled) if mementos else []
     headers = {"Memento-Datetime": http_date(moment), "Link": _link_header(links), "Cache-Control": IMMUTABLE}
     return schemas.NarrativeOut().dump(answer), headers
 
@@ -195,13 +198,16 @@ def _select(mementos: list[dict], wanted: datetime | None) -> int:
     return earlier[-1] if earlier else 0
 
 
-def _neighbours(mementos: list[dict], here: datetime) -> list[dict]:
-    """first, last, prev and next memento around a moment; a URI with several roles gets them in one rel."""
+def _neighbours(mementos: list[dict], here: datetime, settled: bool = True) -> list[dict]:
+    """first, last, prev and next memento around a moment; a URI with several roles gets them in one rel.
+
+    Unless the list is ``settled`` (pinned), it may still grow, so only first and prev are given.
+    """
     earlier = [i for i, memento in enumerate(mementos) if memento["moment"] < here]
-    later = [i for i, memento in enumerate(mementos) if memento["moment"] > here]
+    later = [i for i, memento in enumerate(mementos) if memento["moment"] > here] if settled else []
     roles: dict[int, list[str]] = {}
-    for role, index in (("first", 0), ("last", len(mementos) - 1), ("prev", earlier[-1] if earlier else None),
-                        ("next", later[0] if later else None)):
+    for role, index in (("first", 0), ("last", len(mementos) - 1 if settled else None),
+                        ("prev", earlier[-1] if earlier else None), ("next", later[0] if later else None)):
         if index is not None:
             roles.setdefault(index, []).append(role)
     return [{"uri": mementos[index]["uri"], "rel": " ".join([*names, "memento"]),

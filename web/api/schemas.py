@@ -22,8 +22,8 @@ class Args(Schema):
         ordered = True
 
 
-Day = lambda **kw: fields.String(validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}$", error="must be a day, YYYY-MM-DD"),  # noqa: E731
-                                 **kw)
+DAY = validate.Regexp(r"^\d{4}-\d{2}-\d{2}$", error="must be a day, YYYY-MM-DD")
+Day = lambda **kw: fields.String(validate=DAY, **kw)  # noqa: E731
 KnownAt = lambda: fields.String(metadata={  # noqa: E731
     "description": "answer as the chronicle stood at this instant (ISO 8601; a bare day means its end)"})
 
