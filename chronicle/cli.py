@@ -83,7 +83,8 @@ def progress_bar(label: str) -> Callable[[int, int], None] | None:
 @json_option
 def load(ctx: Context, path: Path, as_json: bool) -> None:
     """Load a chronicle file or folder. Loading the same files twice records nothing."""
-    report = load_chronicle(ctx.chronicle, path, progress_bar("indexing"))
+    with ctx.chronicle.editing_as(ctx.settings.editor):
+        report = load_chronicle(ctx.chronicle, path, progress_bar("indexing"))
     if as_json:
         return emit(schemas.LoadReportOut(), report)
     made = ", ".join(f"{n} {kind}s" for kind, n in report.created.items() if n) or "nothing new"

@@ -72,8 +72,9 @@ def test_known_at_shows_the_entry_before_a_correction(loaded):
     assert last["type"].endswith("Claim.Corrected") and last["editor"] == "cli-test"
 
 
-def test_events_are_in_recorded_order(loaded):
+def test_events_are_in_recorded_order_and_stamped_with_the_editor(loaded):
     events = json.loads(loaded("events", "--json").stdout)
+    assert {e["editor"] for e in events} == {"cli-test"}
     assert [e["position"] for e in events] == list(range(1, len(events) + 1))
     assert events[0]["recorded_at"] <= events[-1]["recorded_at"]
 
