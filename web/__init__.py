@@ -30,11 +30,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["chronicle_tokens"] = open_tokens(settings)
     app.extensions["chronicle_settings"] = settings
 
-    from chronicle_web import api, errors, pages
+    from chronicle_web import api, errors, pages, security
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     errors.register(app)
+    security.register(app)
     return app
 
 
