@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import socket
 import subprocess
-import sys
-import time
 
 import pytest
 
 from tests.conftest import KAZAKHSTAN
-
-
-CLI = [sys.executable, "-m", "chronicle.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.live import CLI, request, start_server
 
 
 @pytest.fixture
@@ -40,11 +28,8 @@ def serve(data):
     processes = []
 
     def start() -> int:
-        port = free_port()
-        process = subprocess.Popen([*CLI, "serve", "--host", "127.0.0.1", "--port", str(port)], env=data[0],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process, port = start_server(data[0])
         processes.append(process)
-        _wait_for(port, process)
         return port
     yield start
     for process in processes:
@@ -55,31 +40,6 @@ def serve(data):
 @pytest.fixture
 def server(serve, data):
     return serve(), data[1]
-
-
-def _wait_for(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"chronicle serve exited: {process.stderr.read().decode()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("chronicle serve did not start listening within 60 s")
-
-
-def request(port: int, method: str, path: str, body: dict | None = None, **headers: str):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    data = json.dumps(body).encode() if body is not None else None
-    if data is not None:
-        headers["Content-Type"] = "application/json"
-    connection.request(method, path, body=data, headers={k.replace("_", "-"): v for k, v in headers.items()})
-    response = connection.getresponse()
-    payload = response.read()
-    connection.close()
-    return response, payload
 
 
 def test_the_served_api_reads_negotiates_and_refuses_a_stale_write(server):
