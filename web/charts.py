@@ -20,7 +20,8 @@ OFFICIAL_COLOUR = "#a4161a"
 # Colours with at least 3:1 contrast on white, told apart by marker shape as well as hue.
 PALETTE = ("#0b5fa5", "#8a5a00", "#1b7a3d", "#7b3294", "#00707a", "#5c5c5c", "#b0306a")
 SHAPES = ("square", "diamond", "triangle", "circle")
-SIGNS = {"fewer than": "<", "more than": ">", "at least": "≥", "at most": "≤", "up to": "≤", "about": "~", "nearly": "~"}
+SIGNS = {"fewer than": "<", "more than": ">", "at least": "≥", "at most": "≤", "up to": "≤",
+         "about": "~", "nearly": "~"}
 
 WIDTH, HEIGHT = 800, 380
 LEFT, RIGHT, TOP, BOTTOM = 64, 28, 28, 70
@@ -95,7 +96,8 @@ def _points(entries: list[dict]) -> list[Point]:
         points.append(Point(
             day=entry["stated"]["on"], value=entry["figure"]["point"], label=entry["figure"]["label"],
             claim=entry["claim"], version=entry["version"], source=entry["source"]["name"],
-            stated=entry["stated"]["label"], qualifier=entry["figure"]["qualifier"], retracted_on=change.get("on") if change.get("kind") == "retracted" else None,
+            stated=entry["stated"]["label"], qualifier=entry["figure"]["qualifier"],
+            retracted_on=change.get("on") if change.get("kind") == "retracted" else None,
         ))
     return points
 
@@ -155,7 +157,8 @@ def _axes(days: list[str], x_of: dict[str, float], y, top: float, unit: str, ser
     parts = ['<g class="axis">']
     for tick in _ticks(top):
         parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>')
-        parts.append(f'<text class="tick" x="{LEFT - 8}" y="{y(tick) + 4:.1f}" text-anchor="end">{_number(tick)}</text>')
+        parts.append(f'<text class="tick" x="{LEFT - 8}" y="{y(tick) + 4:.1f}" text-anchor="end">'
+                     f'{_number(tick)}</text>')
     parts.append(f'<text class="unit" x="{LEFT - 8}" y="{TOP - 12}" text-anchor="end">{escape(unit)}</text>')
     labels = _day_labels(days, series)
     previous_year = None
@@ -227,8 +230,8 @@ def _marker(line: Series, point: Point, x: float, y: float) -> str:
     classes = "point official" if line.official else "point"
     tip = f"{point.label}: {point.source}, {point.stated}" + (f"; retracted {point.retracted_on}" if retracted else "")
     shape = _shape(line.shape, x, y, line.colour, hollow=retracted)
-    cross = (f'<path d="M{x - 6:.1f},{y - 6:.1f}L{x + 6:.1f},{y + 6:.1f}M{x - 6:.1f},{y + 6:.1f}L{x + 6:.1f},{y - 6:.1f}" '
-             f'stroke="{line.colour}" stroke-width="2"/>' if retracted else "")
+    cross = (f'<path d="M{x - 6:.1f},{y - 6:.1f}L{x + 6:.1f},{y + 6:.1f}M{x - 6:.1f},{y + 6:.1f}'
+             f'L{x + 6:.1f},{y - 6:.1f}" stroke="{line.colour}" stroke-width="2"/>' if retracted else "")
     text = escape(point.short) + (" · retracted" if retracted else "")
     return (f'<g class="{classes}{" retracted" if retracted else ""}" data-series="{escape(line.key)}" '
             f'data-claim="{escape(point.claim)}" data-version="{point.version}" data-value="{_number(point.value)}">'

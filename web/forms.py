@@ -78,7 +78,8 @@ def citation(form: Mapping) -> list[dict]:
 
 def claim_record(form: Mapping) -> dict:
     """The raw ClaimRecord a new-claim form describes (blank fields left out)."""
-    raw: dict[str, Any] = {name: _text(form, name) for name in ("slug", "source", "via", "topic", "text", "quote", "note")}
+    names = ("slug", "source", "via", "topic", "text", "quote", "note")
+    raw: dict[str, Any] = {name: _text(form, name) for name in names}
     raw.update(stated=stated(form), figure=figure(form), citations=citation(form),
                incidents=[i for i in form.getlist("incidents") if i] if hasattr(form, "getlist") else [])
     relation, target = _text(form, "link_relation"), _text(form, "link_target")

@@ -143,8 +143,8 @@ def test_a_new_claim_can_dispute_another(editor, chronicle):
     post(editor, "/claims/new", {**CLAIM, "slug": "reporters-doubt-225", "link_relation": "disputes",
                                  "link_target": "prosecutor-death-toll"})
     links = chronicle.claim_history("prosecutor-death-toll")["links"]
-    assert any(l["claim"] == "reporters-doubt-225" and l["relation"] == "disputes" and l["direction"] == "in"
-               for l in links)
+    assert any(link["claim"] == "reporters-doubt-225" and link["relation"] == "disputes"
+               and link["direction"] == "in" for link in links)
 
 
 def test_markup_in_a_claim_is_shown_as_text(editor):
@@ -226,7 +226,7 @@ def test_a_link_between_claims_names_a_missing_target_beside_its_field(editor, c
     assert "no claim is called 'nothing-here'" in errors(response)["link_target"]
     post(editor, url, {"link_relation": "contradicts", "link_target": "prosecutor-death-toll"})
     links = chronicle.claim_history("health-ministry-denies-164")["links"]
-    assert any(l["claim"] == "prosecutor-death-toll" and l["relation"] == "contradicts" for l in links)
+    assert any(link["claim"] == "prosecutor-death-toll" and link["relation"] == "contradicts" for link in links)
 
 
 def test_a_revoked_token_can_no_longer_write(app, editor):

@@ -49,7 +49,8 @@ def test_a_retraction_with_nothing_before_it_leaves_a_gap():
             entry("only", 1, "2022-01-10", 164, kind="retracted")]
     steps = figure_series(lone)[0].steps
     assert [(day, point is None) for day, point in steps] == [("2022-01-09", False), ("2022-01-10", True)]
-    path = re.search(r'<path class="step series-official" d="([^"]+)"', step_chart(figure_series(lone), "people", "t"))[1]
+    svg = step_chart(figure_series(lone), "people", "t")
+    path = re.search(r'<path class="step series-official" d="([^"]+)"', svg)[1]
     assert not path.endswith(f"H{WIDTH - RIGHT}"), "nothing stands after the retraction, so the line stops"
 
 

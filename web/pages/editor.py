@@ -201,8 +201,9 @@ def _words_of(version: dict, entry_version: int) -> MultiDict:
 
 def _correction_defaults(version: dict, history: dict) -> MultiDict:
     values = _words_of(version, history["entry_version"])
-    values.update({"note": version["note"] or "", "stated": version["stated"]["edtf"],
-                   "stated_part": version["stated"]["part_of_day"] or "", "stated_note": version["stated"]["note"] or "",
+    stated = version["stated"]
+    values.update({"note": version["note"] or "", "stated": stated["edtf"],
+                   "stated_part": stated["part_of_day"] or "", "stated_note": stated["note"] or "",
                    "source": version["source"]["slug"], "via": (version["via"] or {}).get("slug", ""),
                    "topic": version["topic"]})
     return values
@@ -213,12 +214,11 @@ def _corrections(form: Any, version: dict) -> tuple[dict, dict]:
     before = _correction_defaults(version, {"entry_version": 0})
     changes: dict[str, Any] = {}
     for name in ("text", "quote", "note"):
-        if (form.get(name) or "").strip() != (before.get(name) or "").strip():
+        if _edited(form, before, name):
             changes[name] = (form.get(name) or "").strip() or None
-    if any((form.get(n) or "").strip() != (before.get(n) or "").strip() for n in ("stated", "stated_part", "stated_note")):
+    if _edited(form, before, "stated", "stated_part", "stated_note"):
         changes["stated"] = forms.stated(form)
-    if any((form.get(n) or "").strip() != (before.get(n) or "").strip() for n in
-           ("figure_value", "figure_low", "figure_high", "figure_unit", "figure_qualifier")):
+    if _edited(form, before, "figure_value", "figure_low", "figure_high", "figure_unit", "figure_qualifier"):
         figure, errors = forms.load_figure(forms.figure(form))
         if errors:
             return {}, errors
@@ -228,9 +228,13 @@ def _corrections(form: Any, version: dict) -> tuple[dict, dict]:
     if "text" in changes and not changes["text"]:
         return {}, {"text": ["Required: a claim keeps its text; correct it instead of removing it."]}
     for name in ENTRY_FIELDS:
-        if (form.get(name) or "").strip() != (before.get(name) or "").strip():
+        if _edited(form, before, name):
             changes[name] = (form.get(name) or "").strip() or None
     return changes, {}
+
+
+def _edited(form: Any, before: Any, *names: str) -> bool:
+    return any((form.get(n) or "").strip() != (before.get(n) or "").strip() for n in names)
 
 
 def _version_number(history: dict) -> int:

@@ -2,13 +2,8 @@
 (function () {
   "use strict";
 
-  // The lens picker shows its choice at once; the Show button stays for keyboard and no-JS use.
-  document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.requestSubmit(); });
-  });
-
   // Any view can be cited: copy its address (the state lives in the URL).
-  var controls = document.querySelector("form[data-autosubmit] fieldset");
+  var controls = document.querySelector("form[data-shareable] fieldset");
   if (controls && navigator.clipboard) {
     var button = document.createElement("button");
     button.type = "button";
