@@ -12,7 +12,11 @@ from chronicle.dates import PARTS_OF_DAY, FuzzyDate, FuzzyDateError
 from chronicle.domain import RELATIONS, SLUG, TOPIC_KINDS
 from chronicle.figures import QUALIFIERS
 
-Slug = fields.String(validate=validate.Regexp(SLUG, error="must be lowercase letters, digits and hyphens"))
+def Slug(**kwargs) -> fields.String:  # noqa: N802 - used like a field class
+    """A required slug: lowercase letters, digits and hyphens."""
+    return fields.String(required=True, validate=validate.Regexp(SLUG, error="must be lowercase letters, digits and hyphens"),
+                         **kwargs)
+
 SOURCE_KINDS = ("person", "organisation", "ministry", "outlet", "group", "office", "party", "movement")
 Text = lambda **kw: fields.String(validate=validate.Length(min=1, max=20000), **kw)  # noqa: E731
 
@@ -81,7 +85,7 @@ class FigureRecord(Strict):
 
 
 class SourceRecord(Strict):
-    slug = Slug
+    slug = Slug()
     name = Text(required=True)
     camp = fields.String(required=True, validate=validate.Regexp(SLUG, error="must be a slug, e.g. official"))
     kind = fields.String(validate=validate.OneOf(SOURCE_KINDS), load_default="organisation")
@@ -90,7 +94,7 @@ class SourceRecord(Strict):
 
 
 class TopicRecord(Strict):
-    slug = Slug
+    slug = Slug()
     title = Text(required=True)
     kind = fields.String(validate=validate.OneOf(TOPIC_KINDS), load_default="question")
     unit = fields.String(allow_none=True)
@@ -103,7 +107,7 @@ class TopicRecord(Strict):
 
 
 class IncidentRecord(Strict):
-    slug = Slug
+    slug = Slug()
     title = Text(required=True)
     occurred = FuzzyDateField(required=True)
     place = fields.String(allow_none=True)
@@ -149,7 +153,7 @@ class ClaimEventRecord(Strict):
 
 
 class ClaimRecord(Strict):
-    slug = Slug
+    slug = Slug()
     source = fields.String(required=True, metadata={"description": "slug, name or alias of who said it"})
     via = fields.String(allow_none=True, metadata={"description": "the outlet or channel that published it"})
     topic = fields.String(required=True)

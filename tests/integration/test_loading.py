@@ -53,6 +53,7 @@ def broken_copy(tmp_path, mutate) -> object:
     (lambda d: d["claims"][2].pop("citations"),
      r"claims\[2\] \(health-ministry-denies-164\)\.citations: Missing data"),
     (lambda d: d["claims"][0].update(colour="red"), r"claims\[0\].*colour: Unknown field"),
+    (lambda d: d["claims"][1].pop("slug"), r"death-toll.json: claims\[1\]\.slug: Missing data"),
     (lambda d: d["claims"][3].update(source="nobody-at-all"),
      r"death-toll.json: claims\[3\] \(prosecutor-death-toll\): source: no source is called 'nobody-at-all'"),
     (lambda d: d["claims"][3]["events"][1].update(stated="2022-01-01"),

@@ -40,7 +40,9 @@ def load_body(schema: Schema) -> Any:
     """The JSON body, validated; 415 if it is not JSON, 422 naming each field that is wrong."""
     if not request.is_json:
         raise UnsupportedMediaType("send the body as application/json")
-    data = request.get_json()
+    data = request.get_json(silent=True)
+    if data is None:
+        raise InvalidInput(400, [{"pointer": "", "detail": "the body is not valid JSON (UTF-8 text)"}])
     try:
         return schema.load(data)
     except ValidationError as error:

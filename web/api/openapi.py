@@ -21,7 +21,7 @@ from chronicle_web.errors import ProblemOut
 
 JSON = "application/json"
 PROBLEMS = {
-    400: "a query parameter, a date or a header is malformed",
+    400: "a query parameter, a date, a header, or the JSON of the body is malformed",
     401: "no token, or an unknown or revoked one (see WWW-Authenticate)",
     403: "the token is read-only",
     404: "no such source, topic, incident, claim, lens or memento",
@@ -53,7 +53,7 @@ def described(summary: str, *, args: type | None = None, body: type | None = Non
     def attach(view: Callable) -> Callable:
         view.openapi = {"summary": summary, "description": inspect.cleandoc(view.__doc__ or ""), "args": args,
                         "body": body, "out": out, "media": media, "status": status, "write": write,
-                        "errors": sorted({*errors, *((401, 403, 413, 415, 422) if write else ())}),
+                        "errors": sorted({*errors, *((400, 401, 403, 413, 415, 422) if write else ())}),
                         "headers": list(headers), "request_headers": list(request_headers), "tag": tag}
         return view
     return attach

@@ -11,6 +11,8 @@ from chronicle import schemas
 from chronicle.domain import SLUG
 
 MAX_LIMIT = 500
+# Event positions are 64-bit integers in both stores; "after" is one less than the first position read.
+POSITION_MAX = 2**63 - 2
 KINDS = ("claim", "source", "topic", "incident")
 
 
@@ -58,7 +60,7 @@ class IncidentArgs(PagingArgs):
 
 
 class EventArgs(Args):
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0),
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=POSITION_MAX),
                            metadata={"description": "the cursor: the position of the last event already seen"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_LIMIT))
 
@@ -91,7 +93,7 @@ class ExportArgs(Args):
 
 
 class EventExportArgs(Args):
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=POSITION_MAX))
 
 
 # ----- output
