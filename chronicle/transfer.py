@@ -23,9 +23,12 @@ FORMAT = "chronicle-events/1"
 
 
 def export_lines(chronicle: Any) -> Iterator[str]:
-    """The export, line by line (each line one JSON object, no trailing newline)."""
+    """The export up to the head as it was when the export began, line by line (no newlines)."""
+    last, _ = chronicle.recorder.head()
     count, head = 0, GENESIS
     for position, originator_id, version, topic, state, digest in chronicle.recorder.chain_rows():
+        if position > last:
+            break
         text = state if isinstance(state, str) else bytes(state).decode("utf-8")
         yield json.dumps({"position": position, "id": str(UUID(str(originator_id))), "version": version,
                           "topic": topic, "state": text, "hash": digest}, ensure_ascii=False)

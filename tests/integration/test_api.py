@@ -365,7 +365,8 @@ def test_the_openapi_document_is_valid_and_describes_every_route(client, app):
 
 def test_the_docs_page_works_offline(client):
     page = client.get("/api/v1/docs").get_data(as_text=True)
-    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page and "validatorUrl: null" in page
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page and "/static/js/api-docs.js" in page
+    assert "validatorUrl: null" in client.get("/static/js/api-docs.js").get_data(as_text=True)
     assert "https://" not in page and "http://" not in page
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
         assert client.get(f"/static/vendor/swagger-ui/{asset}").status_code == 200
@@ -422,3 +423,10 @@ def test_atom_feeds_of_revisions_and_retractions(client):
     titles = [e.find(f"{ATOM}title").text for e in ElementTree.fromstring(lens.data).findall(f"{ATOM}entry")]
     assert any("retracted" in t for t in titles) and any("→" in t for t in titles)
     problem(client.get("/api/v1/topics/nothing/feed.atom"), 404)
+
+
+def test_an_empty_if_match_is_a_stale_precondition_not_a_crash(client, auth):
+    """Found by the fuzzer: If-Match: "" once raised a server error."""
+    response = client.post("/api/v1/claims/prosecutor-death-toll/links", headers={**auth, "If-Match": '""'},
+                           json={"relation": "disputes", "target": "ministry-toll-164"})
+    assert response.status_code == 412

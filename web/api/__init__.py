@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from chronicle_web.api import exports, feeds, memento, openapi, reads, writes  # noqa: E402,F401  (routes)
+from chronicle_web.api import exports, feeds, integrity, memento, openapi, reads, writes  # noqa: E402,F401  (routes)

@@ -156,7 +156,7 @@ def _if_match(claim: str) -> int | None:
                                    "so a change made meanwhile is not overwritten")
     if request.if_match.star_tag:
         return None
-    versions = {int(tag) for tag in request.if_match.as_set() if tag.isdigit()}
+    versions = {int(tag) for tag in request.if_match.as_set() if tag and tag.isdigit()}
     current = chronicle().claim_history(claim)["entry_version"]
     # Several tags match if any is current; the application re-checks when it saves.
     return current if current in versions else min(versions, default=-1)
