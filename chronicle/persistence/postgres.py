@@ -35,6 +35,7 @@ from chronicle.projections.rows import CONTENT_COLUMNS
 from chronicle.projections.store import Lens, PositionMoved, ViewBatch, ViewLocator, ViewStore
 
 DEFAULT_SCHEMA = "chronicle"
+_WORD = re.compile(r"[^\W_]+")
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
 POOL_SIZE = 8
 
@@ -48,9 +49,9 @@ CREATE TABLE tracking (
 CREATE TABLE sources (
     id text COLLATE "C" PRIMARY KEY, slug text COLLATE "C" UNIQUE NOT NULL, name text COLLATE "C" NOT NULL,
     camp text COLLATE "C" NOT NULL, kind text COLLATE "C", aliases text NOT NULL, description text);
-CREATE INDEX sources_camp ON sources (camp);
 CREATE TABLE source_names (
     key text COLLATE "C" NOT NULL, source_id text COLLATE "C" NOT NULL, PRIMARY KEY (key, source_id));
+CREATE INDEX source_names_source ON source_names (source_id);
 CREATE TABLE topics (
     id text COLLATE "C" PRIMARY KEY, slug text COLLATE "C" UNIQUE NOT NULL, title text NOT NULL,
     kind text COLLATE "C" NOT NULL, unit text, description text);
@@ -68,24 +69,32 @@ CREATE TABLE versions (
     citations text, reason text, note text,
     recorded_at text COLLATE "C", recorded_by text, corrected_at text COLLATE "C", corrected_by text,
     correction text, recorded_from text COLLATE "C" NOT NULL, recorded_until text COLLATE "C");
-CREATE INDEX versions_now ON versions (stated_on, stated_until) WHERE recorded_until IS NULL;
 CREATE INDEX versions_claim ON versions (claim_id, version);
-CREATE INDEX versions_topic ON versions (topic_id, stated_on);
-CREATE INDEX versions_source ON versions (source_id, stated_on);
-CREATE INDEX versions_via ON versions (via_id, stated_on) WHERE via_id IS NOT NULL;
 CREATE TABLE links (
     claim_id text COLLATE "C" NOT NULL, relation text COLLATE "C" NOT NULL, target_id text COLLATE "C" NOT NULL,
     stated_on text COLLATE "C" NOT NULL, note text, recorded_at text COLLATE "C" NOT NULL, editor text);
-CREATE INDEX links_from ON links (claim_id);
-CREATE INDEX links_to ON links (target_id);
 CREATE TABLE search (
     entry_id text COLLATE "C" PRIMARY KEY, kind text COLLATE "C" NOT NULL, slug text COLLATE "C" NOT NULL,
     title text, body text, document tsvector NOT NULL);
-CREATE INDEX search_document ON search USING gin (document);
 CREATE TABLE audit (
     position bigint PRIMARY KEY, recorded_at text COLLATE "C" NOT NULL, editor text COLLATE "C",
     kind text COLLATE "C" NOT NULL, event text COLLATE "C" NOT NULL, entry_id text NOT NULL, summary text);
 """
+
+# The indexes only queries use. A rebuild builds them once its generation is full, which is far
+# quicker than keeping them up to date row by row (the search index most of all).
+QUERY_INDEXES = """
+CREATE INDEX sources_camp ON sources (camp);
+CREATE INDEX versions_now ON versions (stated_on, stated_until) WHERE recorded_until IS NULL;
+CREATE INDEX versions_topic ON versions (topic_id, stated_on);
+CREATE INDEX versions_source ON versions (source_id, stated_on);
+CREATE INDEX versions_via ON versions (via_id, stated_on) WHERE via_id IS NOT NULL;
+CREATE INDEX links_from ON links (claim_id);
+CREATE INDEX links_to ON links (target_id);
+CREATE INDEX search_document ON search USING gin (document);
+"""
+VIEW_TABLES = ("tracking", "sources", "source_names", "topics", "incidents", "claims", "versions", "links",
+               "search", "audit")
 
 ROW_COLUMNS = CONTENT_COLUMNS + ("recorded_from", "recorded_until")
 _ROW_SELECT = """
@@ -99,9 +108,14 @@ JOIN sources s ON s.id = v.source_id
 LEFT JOIN sources w ON w.id = v.via_id
 JOIN topics t ON t.id = v.topic_id
 """
-_SEARCH_DOCUMENT = ("setweight(to_tsvector('simple', %(slug_words)s), 'B') || "
-                    "setweight(to_tsvector('simple', %(title_words)s), 'A') || "
-                    "setweight(to_tsvector('simple', %(body_words)s), 'D')")
+_SEARCH_COLUMNS = ("entry_id", "kind", "slug", "title", "body", "slug_words", "title_words", "body_words")
+_SEARCH_UPSERT = (
+    "INSERT INTO search (entry_id, kind, slug, title, body, document) "
+    "SELECT entry_id, kind, slug, title, body, setweight(to_tsvector('simple', slug_words), 'B') || "
+    "setweight(to_tsvector('simple', title_words), 'A') || setweight(to_tsvector('simple', body_words), 'D') "
+    f"FROM unnest({', '.join(['%s::text[]'] * len(_SEARCH_COLUMNS))}) AS t({', '.join(_SEARCH_COLUMNS)}) "
+    "ON CONFLICT (entry_id) DO UPDATE SET kind = excluded.kind, slug = excluded.slug, title = excluded.title, "
+    "body = excluded.body, document = excluded.document")
 # Weights {D, C, B, A}: body 1, slug 2, title 4, as SQLite's bm25 weighs them.
 _SEARCH_WEIGHTS = "{0.25, 0, 0.5, 1}"
 _HEADLINE = 'StartSel=[, StopSel=], MaxWords=16, MinWords=6, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "'
@@ -169,9 +183,11 @@ def opening(url: str) -> Iterator[None]:
 
 def search_words(text: str | None) -> str:
     """Text as the words the index holds: case, accents and punctuation folded, as SQLite's unicode61 does."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.findall(r"[^\W_]+", bare))
+    folded = (text or "").casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_WORD.findall(folded))
 
 
 def _search_query(terms: list[str]) -> str | None:
@@ -198,10 +214,15 @@ def _recorded(alias: str, known_at: str | None, params: dict) -> str:
 
 
 class PostgresViewBatch(ViewBatch):
-    """One view transaction on PostgreSQL; rows nobody reads back within the batch are sent in bulk at its end."""
+    """One view transaction on PostgreSQL: reads go to the server, writes are sent in bulk at the end.
+
+    Each round trip to the server costs more than the work it carries, so the batch keeps what it
+    writes (and reads back its own entries from memory) until :meth:`write`.
+    """
 
     def __init__(self, db: psycopg.Connection):
         self.db = db
+        self.entries: dict[str, tuple[str, dict, list[str] | None]] = {}
         self.claims: dict[str, tuple[str, bytes]] = {}
         self.links: list[tuple] = []
         self.audit: list[tuple] = []
@@ -210,11 +231,14 @@ class PostgresViewBatch(ViewBatch):
         self.rows: list[dict] = []
 
     def load_claim(self, claim_id: str) -> tuple[bytes | None, list[dict]]:
-        state = self.db.execute("SELECT state FROM claims WHERE id = %s", (claim_id,)).fetchone()
-        rows = self.db.execute(
-            "SELECT * FROM versions WHERE claim_id = %s AND recorded_until IS NULL ORDER BY version",
-            (claim_id,)).fetchall()
-        return (bytes(state["state"]) if state else None), rows
+        # One round trip for the state and the rows; the open rows are picked here, not in SQL, which
+        # keeps the plan on versions_claim in a generation too new to have statistics.
+        rows = self.db.execute("SELECT c.state AS claim_state, v.* FROM claims c JOIN versions v ON v.claim_id = c.id "
+                               "WHERE c.id = %s ORDER BY v.version", (claim_id,)).fetchall()
+        if not rows:
+            return None, []
+        state = bytes(rows[0]["claim_state"])
+        return state, [_without_state(row) for row in rows if row["recorded_until"] is None]
 
     def save_claim(self, claim_id: str, slug: str, state: bytes) -> None:
         self.claims[claim_id] = (slug, state)
@@ -226,6 +250,9 @@ class PostgresViewBatch(ViewBatch):
         self.rows.extend(rows)
 
     def load_entry(self, entry_id: str) -> tuple[str, dict]:
+        if entry_id in self.entries:
+            kind, entry, _ = self.entries[entry_id]
+            return kind, dict(entry)
         for kind, table in (("source", "sources"), ("topic", "topics"), ("incident", "incidents")):
             row = self.db.execute(f"SELECT * FROM {table} WHERE id = %s", (entry_id,)).fetchone()
             if row:
@@ -233,33 +260,13 @@ class PostgresViewBatch(ViewBatch):
         raise KeyError(entry_id)
 
     def save_source(self, entry: dict, keys: list[str]) -> None:
-        self.db.execute(
-            "INSERT INTO sources (id, slug, name, camp, kind, aliases, description) "
-            "VALUES (%(id)s, %(slug)s, %(name)s, %(camp)s, %(kind)s, %(aliases)s, %(description)s) "
-            "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, name = excluded.name, camp = excluded.camp, "
-            "kind = excluded.kind, aliases = excluded.aliases, description = excluded.description",
-            {**entry, "aliases": json.dumps(entry["aliases"], ensure_ascii=False)})
-        self.db.execute("DELETE FROM source_names WHERE source_id = %s", (entry["id"],))
-        with self.db.cursor() as cursor:
-            cursor.executemany("INSERT INTO source_names (key, source_id) VALUES (%s, %s)",
-                               [(key, entry["id"]) for key in keys])
+        self.entries[entry["id"]] = ("source", entry, keys)
 
     def save_topic(self, entry: dict) -> None:
-        self.db.execute(
-            "INSERT INTO topics (id, slug, title, kind, unit, description) "
-            "VALUES (%(id)s, %(slug)s, %(title)s, %(kind)s, %(unit)s, %(description)s) "
-            "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title, kind = excluded.kind, "
-            "unit = excluded.unit, description = excluded.description", entry)
+        self.entries[entry["id"]] = ("topic", entry, None)
 
     def save_incident(self, entry: dict) -> None:
-        self.db.execute(
-            "INSERT INTO incidents (id, slug, title, occurred, place, description, citations) "
-            "VALUES (%(id)s, %(slug)s, %(title)s, %(occurred)s, %(place)s, %(description)s, %(citations)s) "
-            "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title, "
-            "occurred = excluded.occurred, place = excluded.place, description = excluded.description, "
-            "citations = excluded.citations",
-            {**entry, "occurred": json.dumps(entry["occurred"], ensure_ascii=False),
-             "citations": json.dumps(entry["citations"], ensure_ascii=False)})
+        self.entries[entry["id"]] = ("incident", entry, None)
 
     def save_link(self, claim_id: str, relation: str, target_id: str, stated_on: str,
                   note: str | None, recorded_at: str, editor: str) -> None:
@@ -275,29 +282,64 @@ class PostgresViewBatch(ViewBatch):
                                 "body_words": search_words(body)}
 
     def write(self) -> None:
-        """Send what the batch buffered: claim states, row changes, links, the audit log, the search index."""
+        """Send what the batch buffered: entries, claim states, row changes, links, the audit log, the search index."""
         with self.db.cursor() as cursor:
+            self._write_entries(cursor)
             if self.closes:
                 cursor.execute("UPDATE versions v SET recorded_until = c.until "
                                "FROM unnest(%s::bigint[], %s::text[]) AS c(row_id, until) WHERE v.row_id = c.row_id",
                                ([row_id for row_id, _ in self.closes], [until for _, until in self.closes]))
             _copy(cursor, "versions", ROW_COLUMNS, ([row.get(c) for c in ROW_COLUMNS] for row in self.rows))
             if self.claims:
-                cursor.executemany(
-                    "INSERT INTO claims (id, slug, state) VALUES (%s, %s, %s) "
+                ids = list(self.claims)
+                cursor.execute(
+                    "INSERT INTO claims (id, slug, state) SELECT * FROM unnest(%s::text[], %s::text[], %s::bytea[]) "
                     "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, state = excluded.state",
-                    [(claim_id, slug, state) for claim_id, (slug, state) in self.claims.items()])
+                    (ids, [self.claims[i][0] for i in ids], [self.claims[i][1] for i in ids]))
             _copy(cursor, "links", ("claim_id", "relation", "target_id", "stated_on", "note", "recorded_at", "editor"),
                   self.links)
             _copy(cursor, "audit", ("position", "recorded_at", "editor", "kind", "event", "entry_id", "summary"),
                   self.audit)
             if self.texts:
-                cursor.executemany(
-                    f"INSERT INTO search (entry_id, kind, slug, title, body, document) "
-                    f"VALUES (%(entry_id)s, %(kind)s, %(slug)s, %(title)s, %(body)s, {_SEARCH_DOCUMENT}) "
-                    f"ON CONFLICT (entry_id) DO UPDATE SET kind = excluded.kind, slug = excluded.slug, "
-                    f"title = excluded.title, body = excluded.body, document = excluded.document",
-                    list(self.texts.values()))
+                columns = [[text[name] for text in self.texts.values()] for name in _SEARCH_COLUMNS]
+                cursor.execute(_SEARCH_UPSERT, columns)
+
+    def _write_entries(self, cursor: psycopg.Cursor) -> None:
+        by_kind: dict[str, list[dict]] = {"source": [], "topic": [], "incident": []}
+        for kind, entry, _ in self.entries.values():
+            by_kind[kind].append(entry)
+        if by_kind["source"]:
+            cursor.executemany(
+                "INSERT INTO sources (id, slug, name, camp, kind, aliases, description) "
+                "VALUES (%(id)s, %(slug)s, %(name)s, %(camp)s, %(kind)s, %(aliases)s, %(description)s) "
+                "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, name = excluded.name, camp = excluded.camp, "
+                "kind = excluded.kind, aliases = excluded.aliases, description = excluded.description",
+                [{**e, "aliases": json.dumps(e["aliases"], ensure_ascii=False)} for e in by_kind["source"]])
+            names = [(key, entry_id) for entry_id, (kind, _, keys) in self.entries.items() if kind == "source"
+                     for key in keys]
+            cursor.execute("DELETE FROM source_names WHERE source_id = ANY(%s)", ([e["id"] for e in by_kind["source"]],))
+            cursor.execute("INSERT INTO source_names (key, source_id) SELECT * FROM unnest(%s::text[], %s::text[])",
+                           ([key for key, _ in names], [entry_id for _, entry_id in names]))
+        if by_kind["topic"]:
+            cursor.executemany(
+                "INSERT INTO topics (id, slug, title, kind, unit, description) "
+                "VALUES (%(id)s, %(slug)s, %(title)s, %(kind)s, %(unit)s, %(description)s) "
+                "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title, kind = excluded.kind, "
+                "unit = excluded.unit, description = excluded.description", by_kind["topic"])
+        if by_kind["incident"]:
+            cursor.executemany(
+                "INSERT INTO incidents (id, slug, title, occurred, place, description, citations) "
+                "VALUES (%(id)s, %(slug)s, %(title)s, %(occurred)s, %(place)s, %(description)s, %(citations)s) "
+                "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title, "
+                "occurred = excluded.occurred, place = excluded.place, description = excluded.description, "
+                "citations = excluded.citations",
+                [{**e, "occurred": json.dumps(e["occurred"], ensure_ascii=False),
+                  "citations": json.dumps(e["citations"], ensure_ascii=False)} for e in by_kind["incident"]])
+
+
+def _without_state(row: dict) -> dict:
+    del row["claim_state"]
+    return row
 
 
 def _copy(cursor: psycopg.Cursor, table: str, columns: tuple[str, ...], rows: Any) -> None:
@@ -525,17 +567,21 @@ class PostgresViewLocator(ViewLocator):
         name = self.current_name()
         if name is None:
             with self._admin() as db:
-                name = self._pointer(db) or self._point_to(db, self._create(db))
+                name = self._pointer(db) or self._point_to(db, self._create(db, indexed=True))
         return PostgresViewStore(self, name, follows=True)
 
     def fresh(self) -> ViewStore:
         with self._admin() as db:
-            name = self._create(db)
+            name = self._create(db, indexed=False)
         return PostgresViewStore(self, name, follows=False)
 
     def promote(self, store: ViewStore) -> ViewStore:
         assert isinstance(store, PostgresViewStore)
         with self._admin() as db:
+            db.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(store.schema)))
+            db.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            db.execute(QUERY_INDEXES)
+            db.execute(f"ANALYZE {', '.join(VIEW_TABLES)}")
             self._point_to(db, store.schema)
             for old in self._generations(db):
                 if old != store.schema and _generation(old) < _generation(store.schema):
@@ -554,11 +600,13 @@ class PostgresViewLocator(ViewLocator):
             sql.Identifier(self.schema)), (name,))
         return name
 
-    def _create(self, db: psycopg.Connection) -> str:
+    def _create(self, db: psycopg.Connection, indexed: bool) -> str:
         number = db.execute("SELECT nextval(%s) AS n", (f"{self.schema}.chronicle_view_generation",)).fetchone()["n"]
         name = f"{self.schema}_view_{number}"
         db.execute(sql.SQL("CREATE SCHEMA {0}; SET LOCAL search_path TO {0}").format(sql.Identifier(name)))
         db.execute(VIEW_SCHEMA)
+        if indexed:
+            db.execute(QUERY_INDEXES)
         return name
 
     def _generations(self, db: psycopg.Connection) -> list[str]:

@@ -25,8 +25,10 @@ CREATE TABLE IF NOT EXISTS tracking (
 CREATE TABLE IF NOT EXISTS sources (
     id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, name TEXT NOT NULL, camp TEXT NOT NULL,
     kind TEXT, aliases TEXT NOT NULL, description TEXT);
+CREATE INDEX IF NOT EXISTS sources_camp ON sources (camp);
 CREATE TABLE IF NOT EXISTS source_names (
     key TEXT NOT NULL, source_id TEXT NOT NULL, PRIMARY KEY (key, source_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS source_names_source ON source_names (source_id);
 CREATE TABLE IF NOT EXISTS topics (
     id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL,
     unit TEXT, description TEXT);
@@ -48,6 +50,7 @@ CREATE INDEX IF NOT EXISTS versions_now ON versions (stated_on, stated_until)
 CREATE INDEX IF NOT EXISTS versions_claim ON versions (claim_id, version);
 CREATE INDEX IF NOT EXISTS versions_topic ON versions (topic_id, stated_on);
 CREATE INDEX IF NOT EXISTS versions_source ON versions (source_id, stated_on);
+CREATE INDEX IF NOT EXISTS versions_via ON versions (via_id, stated_on) WHERE via_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS links (
     claim_id TEXT NOT NULL, relation TEXT NOT NULL, target_id TEXT NOT NULL,
     stated_on TEXT NOT NULL, note TEXT, recorded_at TEXT NOT NULL, editor TEXT);
@@ -105,19 +108,6 @@ def _recorded(alias: str, known_at: str | None, params: dict) -> str:
     params["known_at"] = known_at
     return (f"{alias}.recorded_from <= :known_at AND "
             f"({alias}.recorded_until IS NULL OR {alias}.recorded_until > :known_at)")
-
-
-def _lens(lens: Lens, params: dict) -> str:
-    if lens.everyone:
-        return "1=1"
-    camps = sorted(lens.camps)
-    ids = sorted(lens.source_ids)
-    params.update({f"camp{i}": camp for i, camp in enumerate(camps)})
-    params.update({f"src{i}": sid for i, sid in enumerate(ids)})
-    camp_list = ", ".join(f":camp{i}" for i in range(len(camps))) or "NULL"
-    id_list = ", ".join(f":src{i}" for i in range(len(ids))) or "NULL"
-    return (f"(s.camp IN ({camp_list}) OR w.camp IN ({camp_list}) "
-            f"OR v.source_id IN ({id_list}) OR v.via_id IN ({id_list}))")
 
 
 class SQLiteViewBatch(ViewBatch):
@@ -263,8 +253,20 @@ class SQLiteViewStore(ViewStore):
     def narrative_rows(self, as_of: str, lens: Lens, known_at: str | None) -> list[dict]:
         params: dict = {"as_of": as_of}
         where = (f"{_recorded('v', known_at, params)} AND v.stated_on <= :as_of "
-                 f"AND (v.stated_until IS NULL OR v.stated_until > :as_of) AND {_lens(lens, params)}")
+                 f"AND (v.stated_until IS NULL OR v.stated_until > :as_of)")
+        if not lens.everyone:
+            # By speaker id, not by joined camp, so that the plan reads the lens's sources' rows by
+            # index instead of every row stated before the day.
+            params["speakers"] = json.dumps(self._speakers(lens))
+            where += (" AND (v.source_id IN (SELECT value FROM json_each(:speakers)) "
+                      "OR v.via_id IN (SELECT value FROM json_each(:speakers)))")
         return self._rows(where, params, "t.slug, v.stated_on, c.slug")
+
+    def _speakers(self, lens: Lens) -> list[str]:
+        """The ids of the sources a lens names or holds by camp: a row's source or channel must be one."""
+        rows = self.db.execute("SELECT id FROM sources WHERE camp IN (SELECT value FROM json_each(?))",
+                               (json.dumps(sorted(lens.camps)),)).fetchall()
+        return sorted({row[0] for row in rows} | set(lens.source_ids))
 
     def links(self, claim_ids: list[str], known_at: str | None) -> list[dict]:
         if not claim_ids:

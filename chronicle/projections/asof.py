@@ -114,7 +114,7 @@ class _BatchFolder:
 
     def _apply_claim(self, event: Any, at: str, editor: str) -> None:
         claim_id = str(event.originator_id)
-        claim = self._load_claim(claim_id)
+        claim = self._load_claim(claim_id, isinstance(event, Claim.Stated))
         claim = event.mutate(claim)
         _annotate(claim, event, at, editor)
         self.claims[claim_id] = claim
@@ -125,9 +125,13 @@ class _BatchFolder:
                                  link["note"], at, editor)
         self._reindex(claim_id, claim, at, _touched_versions(claim, event))
 
-    def _load_claim(self, claim_id: str) -> Claim | None:
+    def _load_claim(self, claim_id: str, created: bool) -> Claim | None:
         if claim_id in self.claims:
             return self.claims[claim_id]
+        if created:
+            # A claim's first event: the view holds nothing of it, so there is nothing to read.
+            self.open_rows[claim_id] = []
+            return None
         state, rows = self.batch.load_claim(claim_id)
         self.open_rows[claim_id] = rows
         if state is None:
