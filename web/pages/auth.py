@@ -49,18 +49,6 @@ def _check_csrf() -> None:
             abort(400, "This form has expired or did not come from this site. Go back, reload the page and try again.")
 
 
-@bp.after_request
-def _security_headers(response: Any) -> Any:
-    # Everything we serve is our own: no CDN, no inline script or style, no framing.
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
-
-
 @bp.app_context_processor
 def _editor_context() -> dict:
     return {"signed_in_as": session.get("editor"), "csrf_token": csrf_token, "csrf_field": CSRF_FIELD}
