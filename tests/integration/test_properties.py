@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+
+import pytest
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chronicle.bootstrap import open_chronicle
 from chronicle.config import Settings
+from tests.conftest import TEST_DATABASE_URL, drop_schemas
 from tests.reference_model import Model
 
 settings.register_profile("default", max_examples=60)
@@ -106,8 +111,8 @@ def as_model_sets(answer: dict) -> dict[str, set]:
     return {topic: {(s, n, k, st_, t, v, d) for s, n, k, st_, t, v, d in rows} for topic, rows in answer.items()}
 
 
-def new_chronicle(folder: Path):
-    chronicle = open_chronicle(Settings(data_dir=folder))
+def new_chronicle(folder: Path, database_url: str | None):
+    chronicle = open_chronicle(Settings(data_dir=folder, database_url=database_url))
     for slug, camp in CAMPS.items():
         chronicle.register_source(slug, slug.upper(), camp)
     chronicle.open_topic("toll", "Toll", "figure", "people")
@@ -115,12 +120,36 @@ def new_chronicle(folder: Path):
     return chronicle
 
 
+@contextmanager
+def fresh_store(backend: str):
+    """A database URL for one example: None for SQLite files, or a PostgreSQL schema of its own."""
+    if backend == "sqlite":
+        yield None
+        return
+    schema = f"p_{uuid.uuid4().hex[:16]}"
+    try:
+        yield f"{TEST_DATABASE_URL}{'&' if '?' in TEST_DATABASE_URL else '?'}schema={schema}"
+    finally:
+        drop_schemas(schema)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request):
+    if request.param == "postgresql":
+        reason = request.getfixturevalue("postgres_server")
+        if reason:
+            if os.environ.get("CI"):
+                pytest.fail(f"the PostgreSQL tests must run in CI, but {reason}")
+            pytest.skip(reason)
+    return request.param
+
+
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(history=histories(), rng=st.randoms(use_true_random=False), questions=st.data())
-def test_read_models_agree_with_the_reference_model(history, rng, questions):
+def test_read_models_agree_with_the_reference_model(backend, history, rng, questions):
     claims, disputes = history
-    with tempfile.TemporaryDirectory() as folder:
-        chronicle = new_chronicle(Path(folder))
+    with tempfile.TemporaryDirectory() as folder, fresh_store(backend) as url:
+        chronicle = new_chronicle(Path(folder), url)
         model = Model(CAMPS, {"toll"})
         moments = [datetime.now(timezone.utc).isoformat()]
         for command in interleave(claims, disputes, rng):
