@@ -42,3 +42,16 @@ def test_the_export_imports_into_an_empty_store_with_the_same_head(client, kazak
     import_events(copy, io.StringIO(response.get_data(as_text=True)))
     assert copy.head() == kazakhstan.head()
 
+
+
+def test_the_audit_log_shows_the_head_hash_and_the_chains_state(client, kazakhstan):
+    page = client.get("/audit").get_data(as_text=True)
+    assert kazakhstan.head()["hash"] in page and "verifies" in page
+
+
+@pytest.mark.sqlite_only("edits the SQLite event file")
+def test_the_audit_log_says_where_the_chain_is_broken(client, settings, store):
+    with sqlite3.connect(settings.events_path) as db:
+        db.execute("DELETE FROM stored_events WHERE rowid = 7")
+    page = client.get("/audit").get_data(as_text=True)
+    assert "The hash chain is broken at event 7" in page

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
-from flask import Response, current_app, stream_with_context
+from flask import Response, stream_with_context
 from marshmallow import fields
 
 from chronicle import schemas
@@ -12,9 +10,7 @@ from chronicle.transfer import export_lines
 from chronicle_web.api import bp
 from chronicle_web.api.openapi import described
 from chronicle_web.context import chronicle
-
-# Recomputing the chain reads every event: at most once a minute per head (INTEGRITY_CACHE_SECONDS).
-_verified: dict[str, tuple[float, object]] = {}
+from chronicle_web.integrity import chain_status
 
 
 class IntegrityOut(schemas.Out):
@@ -24,19 +20,6 @@ class IntegrityOut(schemas.Out):
     checked = fields.Integer(metadata={"description": "how many events were checked"})
     broken_at = fields.Integer(allow_none=True, metadata={"description": "the first broken link's position"})
     problem = fields.String(allow_none=True)
-
-
-def chain_status() -> dict:
-    """The head and the verification of the chain up to it, recomputed when the cached one is stale."""
-    app = chronicle()
-    head = app.head()
-    checked_at, report = _verified.get(head["hash"], (0.0, None))
-    if report is None or time.monotonic() - checked_at > current_app.config.get("INTEGRITY_CACHE_SECONDS", 60):
-        report = app.verify_chain()
-        _verified.clear()
-        _verified[head["hash"]] = (time.monotonic(), report)
-    return {"position": head["position"], "head": head["hash"], "verified": report.ok,
-            "checked": report.checked, "broken_at": report.broken_at, "problem": report.problem}
 
 
 @bp.get("/integrity")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from chronicle_web.context import chronicle
+from chronicle_web.integrity import chain_status
 from chronicle_web.pages import bp
 
 PAGE = 100
@@ -30,6 +31,7 @@ def audit():
     after = request.args.get("after", type=int, default=0) or 0
     rows = events(after, kind, editor)
     return render_template("pages/audit.html", rows=rows, kind=kind, kinds=KINDS, editor=editor, labels=LABELS,
+                           chain=chain_status(),
                            names=entry_names(), next_after=rows[-1]["position"] if len(rows) == PAGE else None)
 
 
