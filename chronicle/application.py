@@ -75,8 +75,9 @@ class Chronicle(Application[UUID]):
 
     def state_claim(self, slug: str, source: str, topic: str, stated: dict | str, text: str,
                     quote: str | None = None, figure: dict | None = None, citations: list | None = None,
-                    note: str | None = None, via: str | None = None, incidents: list | None = None) -> UUID:
-        """Record what a source stated, on what date."""
+                    note: str | None = None, via: str | None = None, incidents: list | None = None,
+                    links: list | None = None) -> UUID:
+        """Record what a source stated, on what date, with any links it makes, in one transaction."""
         self._refuse_existing(natural_id("claim", slug), "claim", slug)
         claim = Claim.state(
             slug, UUID(self.resolve_source(source)["id"]), UUID(self.resolve("topic", topic)["id"]),
@@ -84,6 +85,9 @@ class Chronicle(Application[UUID]):
             via_id=UUID(self.resolve_source(via)["id"]) if via else None,
             incident_ids=[UUID(self.resolve("incident", i)["id"]) for i in incidents or []],
         )
+        for link in links or []:
+            claim.link(link["relation"], UUID(self.resolve("claim", link["target"])["id"]), link.get("stated"),
+                       link.get("note"))
         return self._commit(claim)
 
     def revise_claim(self, claim: str, stated: dict | str, expected_version: int | None = None,

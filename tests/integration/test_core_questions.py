@@ -175,3 +175,23 @@ def test_search_finds_claims_quotes_and_sources_by_alias(kazakhstan):
     assert "pro-government-experts-caliphate" in [r["slug"] for r in kazakhstan.search("caliph")]
     assert kazakhstan.search('"(*') == []
     assert all(r["kind"] for r in kazakhstan.search('NEAR(" OR terror'))
+
+
+def test_a_new_claim_and_its_links_are_one_transaction(kazakhstan):
+    import pytest as _pytest
+    from chronicle.application import UnknownEntryError
+
+    before = sum(1 for _ in kazakhstan.event_log())
+    with _pytest.raises(UnknownEntryError):
+        kazakhstan.state_claim("new-dispute", "independent-experts", "nature-of-the-violence", "2022-01-20",
+                               "Not terrorists", citations=[{"document": "x"}],
+                               links=[{"relation": "disputes", "target": "tokayev-attacked-by-terrorists"},
+                                      {"relation": "disputes", "target": "no-such-claim"}])
+    assert sum(1 for _ in kazakhstan.event_log()) == before
+    kazakhstan.state_claim("new-dispute", "independent-experts", "nature-of-the-violence", "2022-01-20",
+                           "Not terrorists", citations=[{"document": "x"}],
+                           links=[{"relation": "disputes", "target": "tokayev-attacked-by-terrorists"}])
+    assert sum(1 for _ in kazakhstan.event_log()) == before + 2
+    links = kazakhstan.claim_history("tokayev-attacked-by-terrorists")["links"]
+    assert {"relation": "disputes", "direction": "in", "claim": "new-dispute"}.items() <= next(
+        l for l in links if l["claim"] == "new-dispute").items()

@@ -44,10 +44,8 @@ def new_claim():
         with chronicle().editing_as(f"editor:{current_editor()}"):
             chronicle().state_claim(
                 data["slug"], data["source"], data["topic"], data["stated"], data["text"], data.get("quote"),
-                data.get("figure"), data["citations"], data.get("note"), data.get("via"), data["incidents"])
-            for link in data["links"]:
-                chronicle().link_claims(data["slug"], link["relation"], link["target"], link.get("stated"),
-                                        link.get("note"))
+                data.get("figure"), data["citations"], data.get("note"), data.get("via"), data["incidents"],
+                data["links"])
     except ChronicleError as error:
         return _form("new", request.form, forms.domain_errors(error), status=400)
     day = FuzzyDate.from_dict(data["stated"]).sort_key
