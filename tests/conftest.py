@@ -96,3 +96,19 @@ def kazakhstan(chronicle):
     with chronicle.editing_as("fixture-loader"):
         load_chronicle(chronicle, KAZAKHSTAN)
     return chronicle
+
+
+@pytest.fixture
+def app(kazakhstan, settings):
+    """The web application (pages and API) over the loaded chronicle's store."""
+    from chronicle_web import create_app
+
+    web = create_app({"CHRONICLE_DATA": str(settings.data_dir), "TESTING": True})
+    yield web
+    web.extensions["chronicle"].view.close()
+    web.extensions["chronicle"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -11,30 +11,11 @@ import pytest
 from openapi_spec_validator import validate
 
 from chronicle.exports import to_csv
-from chronicle.loader import load_chronicle
-from chronicle_web import create_app
-from tests.conftest import KAZAKHSTAN
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NEW_CLAIM = {"slug": "api-toll-claim", "source": "prosecutor-general", "topic": "death-toll",
              "stated": "2022-01-20", "text": "An API-recorded figure.", "figure": {"value": 226, "unit": "people"},
              "citations": [{"document": "a test"}]}
-
-
-@pytest.fixture
-def app(tmp_path):
-    app = create_app({"CHRONICLE_DATA": str(tmp_path / "data"), "TESTING": True})
-    chronicle = app.extensions["chronicle"]
-    with chronicle.editing_as("fixture-loader"):
-        load_chronicle(chronicle, KAZAKHSTAN)
-    yield app
-    chronicle.view.close()
-    chronicle.close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture

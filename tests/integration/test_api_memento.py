@@ -24,7 +24,7 @@ import pytest
 
 from chronicle.loader import load_chronicle
 from chronicle_web import create_app
-from tests.integration.test_api import app, auth, client, problem  # noqa: F401  (fixtures)
+from tests.integration.test_api import auth, problem  # noqa: F401  (fixtures)
 
 HTTP_DATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$")
 STATED_MEMENTO = re.compile(r"^http://localhost/api/v1/lenses/official/stated/(\d{4}-\d{2}-\d{2})/known-at/([0-9T:.\-]+Z)$")

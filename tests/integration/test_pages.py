@@ -4,28 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from chronicle.loader import load_chronicle
-from chronicle_web import create_app
-from tests.conftest import KAZAKHSTAN
-
-
-@pytest.fixture
-def app(tmp_path):
-    app = create_app({"CHRONICLE_DATA": str(tmp_path / "data"), "TESTING": True})
-    chronicle = app.extensions["chronicle"]
-    with chronicle.editing_as("fixture-loader"):
-        load_chronicle(chronicle, KAZAKHSTAN)
-    yield app
-    chronicle.view.close()
-    chronicle.close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
 
 def page(client, url: str, status: int = 200) -> str:
     response = client.get(url)

@@ -7,34 +7,10 @@ import re
 
 import pytest
 
-from chronicle.loader import load_chronicle
-from chronicle_web import create_app
-from tests.conftest import KAZAKHSTAN
 
 CLAIM = {"source": "opendemocracy-reporters", "topic": "death-toll", "stated": "2022-01-12",
          "text": "Reporters counted at least 30 bodies at one morgue.", "figure_value": "30",
          "figure_qualifier": "at least", "citation_document": "field notes"}
-
-
-@pytest.fixture
-def app(tmp_path):
-    app = create_app({"CHRONICLE_DATA": str(tmp_path / "data"), "TESTING": True})
-    chronicle = app.extensions["chronicle"]
-    with chronicle.editing_as("fixture-loader"):
-        load_chronicle(chronicle, KAZAKHSTAN)
-    yield app
-    chronicle.view.close()
-    chronicle.close()
-
-
-@pytest.fixture
-def chronicle(app):
-    return app.extensions["chronicle"]
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture

@@ -4,14 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from chronicle_web import create_app
-
-
-@pytest.fixture
-def client(kazakhstan, settings):
-    app = create_app({"CHRONICLE_DATA": str(settings.data_dir), "TESTING": True})
-    return app.test_client()
-
 
 @pytest.mark.parametrize("path", ["/narrative?as_of=2022-01-09&lens=official", "/api/v1/narrative?as_of=2022-01-09",
                                   "/api/v1/openapi.json", "/no/such/page", "/api/v1/claims/no-such-claim"])
