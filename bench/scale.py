@@ -134,6 +134,23 @@ def measure_import(settings: Settings, args: argparse.Namespace, figures: Figure
     figures["import events/s"] = round(done["events"] / done["seconds"])
     figures["generator seconds (not counted)"] = round(done["generating"], 1)
     figures["import peak MB"] = round(done["peak_mb"])
+    events_mb, views_mb = disk_mb(settings)
+    figures["on disk MB: events / read models"] = f"{events_mb:,.0f} / {views_mb:,.0f}"
+
+
+def disk_mb(settings: Settings) -> tuple[float, float]:
+    """The size of the event store (with its hash chain) and of the current read models."""
+    if settings.backend == "sqlite":
+        events = sum(p.stat().st_size for p in settings.data_dir.glob("events.sqlite*"))
+        views = sum(p.stat().st_size for p in settings.views_dir.glob("view-*"))
+        return events / 2**20, views / 2**20
+    conninfo, schema = split_url(settings.database_url)
+    with psycopg.connect(conninfo) as db:
+        current = db.execute(sql.SQL("SELECT current FROM {}.chronicle_views").format(sql.Identifier(schema))).fetchone()[0]
+        sizes = dict(db.execute("SELECT n.nspname, sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
+                                "AND n.nspname IN (%s, %s) GROUP BY n.nspname", (schema, current)).fetchall())
+    return float(sizes.get(schema, 0)) / 2**20, float(sizes.get(current, 0)) / 2**20
 
 
 def _import(settings: Settings, statements: int, seed: int) -> dict:
@@ -244,11 +261,6 @@ def measure_queries(settings: Settings, args: argparse.Namespace, figures: Figur
     diffs = questions[:args.diffs]
     diff_times = timed(lambda day, lens: chronicle.diff(day, shift(day, rng.randint(1, 30)), lens), diffs)
     figures["diff p50 / p99 ms"] = f"{percentile(diff_times, 50):.2f} / {percentile(diff_times, 99):.2f}"
-    latest = max(story_start(args.seed, story_of(s["slug"])) for s in sources) + timedelta(days=60)
-    start = time.perf_counter()
-    everyone = chronicle.narrative(latest.isoformat(), "everyone")
-    figures["everyone lens at the end (claims, ms)"] = (f"{sum(len(g['claims']) for g in everyone['topics']):,}, "
-                                                        f"{(time.perf_counter() - start) * 1000:,.0f}")
     chronicle.view.close()
     chronicle.close()
 
@@ -336,6 +348,10 @@ def measure_http(settings: Settings, args: argparse.Namespace, figures: Figures)
         pages = {"narrative page": [f"/narrative?{urlencode({'as_of': d, 'lens': lens})}" for d, lens in questions],
                  "API narrative": [f"/api/v1/narrative?{urlencode({'as_of': d, 'lens': lens})}" for d, lens in questions]}
         for name, paths in pages.items():
+            alone = single_requests(port, paths[:4])
+            if alone > 2000:
+                figures[f"HTTP {name} req/s, p50 / p99 ms"] = f"not loaded: one request alone takes {alone:,.0f} ms"
+                continue
             load(port, paths[:20], args.connections, 3)  # warm up
             rate, p50, p99, errors = load(port, paths, args.connections, args.http_seconds)
             figures[f"HTTP {name} req/s, p50 / p99 ms"] = (f"{rate:,.0f}, {p50:.1f} / {p99:.1f}"
@@ -366,6 +382,17 @@ def wait_for(port: int, workers: list[subprocess.Popen], seconds: int = 300) -> 
         except OSError:
             time.sleep(0.5)
     raise RuntimeError("the servers did not start")
+
+
+def single_requests(port: int, paths: list[str]) -> float:
+    """The median time of a few requests made one at a time, after one to warm up, in ms."""
+    times = []
+    for number, path in enumerate(paths):
+        start = time.perf_counter()
+        urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=600).read()
+        if number:
+            times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
 
 
 def load(port: int, paths: list[str], connections: int, seconds: int) -> tuple[float, float, float, int]:
@@ -438,16 +465,25 @@ def drop_schemas(url: str) -> None:
 # ----- the report
 
 TARGETS = [
-    ("import statements/s", "at least 25,000/s and 1/10 of raw", lambda f: f["import statements/s"] >= 25000),
-    ("narrative p50 / p99 ms", "p50 < 2 ms, p99 < 10 ms", lambda f: _pair(f["narrative p50 / p99 ms"]) < (2, 10)
-     and _pair(f["narrative p50 / p99 ms"])[1] < 10),
+    ("import statements/s", "at least 25,000/s", lambda f: f["import statements/s"] >= 25000),
+    ("import / raw", "at least 1/10 of raw", lambda f: float(f["import / raw"].split("/")[1].split()[0]) <= 10),
+    ("narrative p50 / p99 ms", "p50 < 2 ms, p99 < 10 ms", lambda f: _under(f["narrative p50 / p99 ms"], 2, 10)),
+    ("as-of index alone p50 / p99 ms", "p50 < 2 ms, p99 < 10 ms",
+     lambda f: _under(f["as-of index alone p50 / p99 ms"], 2, 10)),
     ("index vs replay", "at least 1,000x", lambda f: float(f["index vs replay"].split("x")[0].replace(",", "")) >= 1000),
     ("topic history p50 / p99 ms", "p50 < 2 ms", lambda f: _pair(f["topic history p50 / p99 ms"])[0] < 2),
     ("rebuild s per million events", "< 40 s", lambda f: f["rebuild s per million events"] < 40),
     ("HTTP narrative page req/s, p50 / p99 ms", "p50 < 15 ms at >= 300 req/s",
      lambda f: _http(f["HTTP narrative page req/s, p50 / p99 ms"])),
+    ("HTTP API narrative req/s, p50 / p99 ms", "(the page's target, for the API)",
+     lambda f: _http(f["HTTP API narrative req/s, p50 / p99 ms"])),
     ("server peak MB per worker", "< 300 MB", lambda f: max(float(x) for x in f["server peak MB per worker"].split(" / ")) < 300),
 ]
+
+
+def _under(text: str, p50: float, p99: float) -> bool:
+    first, second = _pair(text)
+    return first < p50 and second < p99
 
 
 def _pair(text: str) -> tuple[float, float]:
@@ -456,6 +492,8 @@ def _pair(text: str) -> tuple[float, float]:
 
 
 def _http(text: str) -> bool:
+    if text.startswith("not loaded"):
+        return False
     rate, latencies = text.split(", ", 1)
     return float(rate.replace(",", "")) >= 300 and float(latencies.split(" / ")[0]) < 15
 
@@ -477,6 +515,12 @@ def report(results: list[Figures], args: argparse.Namespace) -> str:
             except (KeyError, ValueError, TypeError):
                 marks.append(f"{figures.store} -")
         lines.append(f"  {name}: {target}: {', '.join(marks)}")
+    stores = {figures.store: figures.values for figures in results}
+    if {"sqlite", "postgresql"} <= set(stores):
+        for name in ("narrative p50 / p99 ms", "as-of index alone p50 / p99 ms"):
+            ratio = _pair(stores["postgresql"][name])[0] / _pair(stores["sqlite"][name])[0]
+            lines.append(f"  PostgreSQL {name.split(' p50')[0]} p50 within 2x of SQLite's: {ratio:.2f}x, "
+                         f"{'met' if ratio <= 2 else 'MISSED'}")
     return "\n".join(lines)
 
 

@@ -426,6 +426,10 @@ class PostgresViewStore(ViewStore):
             batch = PostgresViewBatch(db)
             yield batch
             batch.write()
+            if last.bit_length() > expected.bit_length():
+                # The view has doubled: refresh the planner's statistics, or its plans stay those of an
+                # empty table (scanning every row stated before the day) until autovacuum, if it runs.
+                db.execute(f"ANALYZE {', '.join(VIEW_TABLES)}")
             db.execute("INSERT INTO tracking VALUES (%s, %s) ON CONFLICT (application_name) "
                        "DO UPDATE SET notification_id = excluded.notification_id", (application_name, last))
 
