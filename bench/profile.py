@@ -122,7 +122,7 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, bool]:
 def _run(args: argparse.Namespace, settings: Settings, profile: cProfile.Profile) -> None:
     chronicle = open_chronicle(settings)
     if args.phase in ("import", "rebuild") and not (chronicle.recorder.max_notification_id() or 0):
-        work = history(args.statements, args.seed)
+        work = list(history(args.statements, args.seed))  # generated before, so not in the profile
         if args.phase == "import":
             profile.runcall(import_history, chronicle, work)
             return
