@@ -216,10 +216,9 @@ class Chronicle(Application[UUID]):
         spec = (spec or "everyone").strip()
         if spec.lower() in EVERYONE:
             return Lens("everyone")
-        camps = {s["camp"] for s in self.view.entries("source")}
         lens_camps, lens_sources = set(), set()
         for part in (p.strip() for p in spec.split(",") if p.strip()):
-            if part.startswith("camp:") or part in camps:
+            if part.startswith("camp:") or self.view.has_camp(part):
                 lens_camps.add(part.removeprefix("camp:"))
             else:
                 lens_sources.add(self.resolve_source(part.removeprefix("source:"))["id"])

@@ -493,6 +493,9 @@ class PostgresViewStore(ViewStore):
         rows = self._fetch(f"SELECT {columns} FROM {_table(kind)} WHERE id = %s OR slug = %s", (key, key))
         return _decode_entry(rows[0]) if rows else None
 
+    def has_camp(self, camp: str) -> bool:
+        return bool(self._fetch("SELECT 1 FROM sources WHERE camp = %s LIMIT 1", (camp,)))
+
     def find_sources(self, key: str) -> list[dict]:
         key = normalise(key)
         statement = ("SELECT DISTINCT s.* FROM source_names n JOIN sources s ON s.id = n.source_id "

@@ -315,6 +315,9 @@ class SQLiteViewStore(ViewStore):
         row = self.db.execute(f"SELECT {columns} FROM {table} WHERE id = ? OR slug = ?", (key, key)).fetchone()
         return _decode_entry(dict(row)) if row else None
 
+    def has_camp(self, camp: str) -> bool:
+        return self.db.execute("SELECT 1 FROM sources WHERE camp = ? LIMIT 1", (camp,)).fetchone() is not None
+
     def find_sources(self, key: str) -> list[dict]:
         key = normalise(key)
         sql = ("SELECT DISTINCT s.* FROM source_names n JOIN sources s ON s.id = n.source_id "

@@ -104,6 +104,10 @@ class ViewStore(ABC):
         """One entry by id or slug."""
 
     @abstractmethod
+    def has_camp(self, camp: str) -> bool:
+        """Whether any source is in this camp (so a lens word names a camp, not a source)."""
+
+    @abstractmethod
     def find_sources(self, key: str) -> list[dict]:
         """Sources whose slug, name or an alias normalises to ``key``, else contain it."""
 
