@@ -157,19 +157,24 @@ def event_store_env(url: str) -> dict[str, str]:
     }
 
 
-def ensure_schema(conninfo: str, schema: str) -> None:
-    """Create the chronicle's schema unless it exists (two processes may race to do it)."""
+def connect(conninfo: str) -> psycopg.Connection:
+    """A connection in autocommit mode, or a clear error naming the server it could not reach."""
     try:
-        with psycopg.connect(conninfo, autocommit=True, connect_timeout=10) as db:
-            try:
-                db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-            except (errors.UniqueViolation, errors.DuplicateSchema):
-                pass
+        return psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
     except psycopg.OperationalError as error:
         where = conninfo_to_dict(conninfo)
         raise StoreUnavailableError(f"cannot reach PostgreSQL at {where.get('host', 'localhost')}:"
                                     f"{where.get('port', 5432)}/{where.get('dbname', '')}: "
                                     f"{str(error).strip()}") from None
+
+
+def ensure_schema(conninfo: str, schema: str) -> None:
+    """Create the chronicle's schema unless it exists (two processes may race to do it)."""
+    with connect(conninfo) as db:
+        try:
+            db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        except (errors.UniqueViolation, errors.DuplicateSchema):
+            pass
 
 
 @contextmanager
@@ -178,8 +183,7 @@ def opening(url: str) -> Iterator[None]:
     # eventsourcing's CREATE OR REPLACE FUNCTION fails ("tuple concurrently updated") when two
     # web workers start at the same moment.
     conninfo, schema = split_url(url)
-    ensure_schema(conninfo, schema)
-    with psycopg.connect(conninfo, autocommit=True) as db:
+    with connect(conninfo) as db:
         db.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"chronicle-open:{schema}",))
         yield
 
