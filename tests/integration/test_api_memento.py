@@ -193,16 +193,18 @@ def test_the_recorded_axis_negotiates_what_the_chronicle_knew_then(client, app, 
         load_chronicle(chronicle, _extra_claim(app.config["CHRONICLE_DATA"]))
     timemap = client.get("/api/v1/lenses/official/timemap?axis=recorded&as_of=2022-01-20")
     mementos = links(timemap.get_data(as_text=True))[3:]
-    assert len(mementos) == 2 and mementos[0][1]["rel"] == "first memento"
-    between = mementos[1][1]["datetime"]
+    # The fixture's load may straddle a second boundary: then it has two mementos, not one.
+    assert len(mementos) in (2, 3) and "first" in mementos[0][1]["rel"].split()
+    before, after = mementos[-2], mementos[-1]
+    between = after[1]["datetime"]
     old = client.get("/api/v1/lenses/official/timegate?axis=recorded&as_of=2022-01-20",
-                     headers={"Accept-Datetime": mementos[0][1]["datetime"]})
-    assert old.status_code == 302 and old.headers["Location"] == mementos[0][0]
+                     headers={"Accept-Datetime": before[1]["datetime"]})
+    assert old.status_code == 302 and old.headers["Location"] == before[0]
     assert loaded.replace("+00:00", "Z") in old.headers["Location"]
     assert by_rel(old.headers["Link"])["original"][0].endswith("/lenses/official/narrative?as_of=2022-01-20")
     new = client.get("/api/v1/lenses/official/timegate?axis=recorded&as_of=2022-01-20",
                      headers={"Accept-Datetime": between}).headers["Location"]
-    assert new == mementos[1][0]
+    assert new == after[0]
 
     def claims(url):
         return {c["claim"] for g in client.get(url).get_json()["topics"] for c in g["claims"]}
@@ -210,7 +212,8 @@ def test_the_recorded_axis_negotiates_what_the_chronicle_knew_then(client, app, 
     memento = client.get(new)
     assert memento.headers["Memento-Datetime"] == between and "immutable" in memento.headers["Cache-Control"]
     rels = by_rel(memento.headers["Link"])
-    assert rels["first prev memento"][0] == mementos[0][0] and "last memento" not in rels
+    previous = next(url for rel, (url, _) in rels.items() if "prev" in rel.split())
+    assert previous == before[0] and "last memento" not in rels
 
 
 def _extra_claim(data_dir: str) -> Path:
