@@ -89,6 +89,9 @@ CREATE INDEX versions_now ON versions (stated_on, stated_until) WHERE recorded_u
 CREATE INDEX versions_topic ON versions (topic_id, stated_on);
 CREATE INDEX versions_source ON versions (source_id, stated_on);
 CREATE INDEX versions_via ON versions (via_id, stated_on) WHERE via_id IS NOT NULL;
+-- The current rows alone, with where their stated interval ends: a narrative reads only what it returns.
+CREATE INDEX versions_source_now ON versions (source_id, stated_on, stated_until) WHERE recorded_until IS NULL;
+CREATE INDEX versions_via_now ON versions (via_id, stated_on, stated_until) WHERE recorded_until IS NULL;
 CREATE INDEX links_from ON links (claim_id);
 CREATE INDEX links_to ON links (target_id);
 CREATE INDEX search_document ON search USING gin (document);

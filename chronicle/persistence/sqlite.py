@@ -51,6 +51,11 @@ CREATE INDEX IF NOT EXISTS versions_claim ON versions (claim_id, version);
 CREATE INDEX IF NOT EXISTS versions_topic ON versions (topic_id, stated_on);
 CREATE INDEX IF NOT EXISTS versions_source ON versions (source_id, stated_on);
 CREATE INDEX IF NOT EXISTS versions_via ON versions (via_id, stated_on) WHERE via_id IS NOT NULL;
+-- The current rows alone, with where their stated interval ends: a narrative reads only what it returns.
+CREATE INDEX IF NOT EXISTS versions_source_now ON versions (source_id, stated_on, stated_until)
+    WHERE recorded_until IS NULL;
+CREATE INDEX IF NOT EXISTS versions_via_now ON versions (via_id, stated_on, stated_until)
+    WHERE recorded_until IS NULL;
 CREATE TABLE IF NOT EXISTS links (
     claim_id TEXT NOT NULL, relation TEXT NOT NULL, target_id TEXT NOT NULL,
     stated_on TEXT NOT NULL, note TEXT, recorded_at TEXT NOT NULL, editor TEXT);
