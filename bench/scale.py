@@ -85,11 +85,17 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4, help="concurrent HTTP connections")
     parser.add_argument("--http-seconds", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the data (folder or schema) afterwards")
+    parser.add_argument("--reuse", action="append", default=[], metavar="DATA_FOLDER_OR_URL",
+                        help="measure a chronicle kept by an earlier --keep run (same --seed) instead of importing one: "
+                             "queries, HTTP and rebuild only; repeat for a second store")
     args = parser.parse_args()
     print(f"chronicle scale benchmark: {args.statements:,} statements, seed {args.seed}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}",
           flush=True)
-    results = [run_store(store.strip(), args) for store in args.store.split(",")]
+    if args.reuse:
+        results = [rerun_store(kept, args) for kept in args.reuse]
+    else:
+        results = [run_store(store.strip(), args) for store in args.store.split(",")]
     print()
     print(report(results, args))
 
@@ -114,6 +120,18 @@ def run_store(store: str, args: argparse.Namespace) -> Figures:
             shutil.rmtree(folder, ignore_errors=True)
             if url:
                 drop_schemas(url)
+    return figures
+
+
+def rerun_store(kept: str, args: argparse.Namespace) -> Figures:
+    """The query, HTTP and rebuild phases again, on a chronicle an earlier run kept."""
+    url = kept if kept.startswith(("postgresql://", "postgres://")) else None
+    figures = Figures("postgresql" if url else "sqlite")
+    settings = Settings(data_dir=Path(tempfile.mkdtemp()) if url else Path(kept), database_url=url, editor="bench")
+    print(f"\n[{figures.store}, kept] {kept}", flush=True)
+    measure_queries(settings, args, figures)
+    measure_http(settings, args, figures)
+    measure_rebuild(settings, figures)
     return figures
 
 
