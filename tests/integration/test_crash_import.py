@@ -45,14 +45,17 @@ def test_kill_nine_during_load_then_reload_equals_a_clean_load(tmp_path):
     from chronicle.loader import load_chronicle
     load_chronicle(clean, source)
     expected, expected_events = answers(clean), sum(1 for _ in clean.event_log())
+    timed = time.monotonic()
+    subprocess.run(load_command(source), env=chronicle_env(tmp_path / "timed"), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    duration = time.monotonic() - timed
     rng = random.Random(11)
     interrupted = 0
     for attempt in range(3):
         data = tmp_path / f"crash-{attempt}"
-        env = {**os.environ, "CHRONICLE_DATA": str(data)}
-        process = subprocess.Popen([sys.executable, "-m", "chronicle.cli", "load", str(source)], env=env,
+        process = subprocess.Popen(load_command(source), env=chronicle_env(data),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.8, 2.5))
+        time.sleep(rng.uniform(0.3, 0.9) * duration)  # somewhere inside this machine's own load time
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             interrupted += 1
@@ -64,3 +67,11 @@ def test_kill_nine_during_load_then_reload_equals_a_clean_load(tmp_path):
         assert sum(1 for _ in survivor.event_log()) == expected_events
         assert answers(survivor) == expected and survivor.verify_chain().ok
     assert interrupted, "no load was interrupted: the kill came too late every time"
+
+
+def load_command(source) -> list[str]:
+    return [sys.executable, "-m", "chronicle.cli", "load", str(source)]
+
+
+def chronicle_env(data) -> dict[str, str]:
+    return {**os.environ, "CHRONICLE_DATA": str(data)}
