@@ -342,9 +342,24 @@ class Chronicle(Application[UUID]):
 
     def narrative_days(self, lens: str | None = "official", known_at: str | None = None) -> list[str]:
         """The stated days on which a lens's narrative changed: a claim stated, revised, retracted or linked."""
-        history = self.lens_history(lens, known_at)
-        links = self.view.links(sorted({e["id"] for e in history["history"]}), history["known_at"])
-        return sorted({e["stated"]["on"] for e in history["history"]} | {link["stated_on"] for link in links})
+        self.catch_up()
+        return self.view.change_days(self.resolve_lens(lens), _moment(known_at))
+
+    def changes_around(self, day: str, lens: str | None = "official",
+                       known_at: str | None = None) -> tuple[str | None, str | None]:
+        """The nearest days before and after ``day`` on which the lens's narrative changed."""
+        self.catch_up()
+        return self.view.days_around(_day(day), self.resolve_lens(lens), _moment(known_at))
+
+    def camps(self) -> list[str]:
+        """The camps the chronicle's sources are in."""
+        self.catch_up()
+        return self.view.camps()
+
+    def count(self, kind: str) -> int:
+        """How many sources, topics, incidents or claims the chronicle holds."""
+        self.catch_up()
+        return self.view.count(kind)
 
     def last_recorded_at(self) -> str | None:
         """When the last event in the log was recorded; None for an empty chronicle."""

@@ -94,6 +94,7 @@ CREATE INDEX versions_source_now ON versions (source_id, stated_on, stated_until
 CREATE INDEX versions_via_now ON versions (via_id, stated_on, stated_until) WHERE recorded_until IS NULL;
 CREATE INDEX links_from ON links (claim_id);
 CREATE INDEX links_to ON links (target_id);
+CREATE INDEX links_on ON links (stated_on);
 CREATE INDEX search_document ON search USING gin (document);
 """
 VIEW_TABLES = ("tracking", "sources", "source_names", "topics", "incidents", "claims", "versions", "links",
@@ -212,6 +213,37 @@ def _search_query(terms: list[str]) -> str | None:
             quoted[-1] += ":*"
         phrases.append("(" + " <-> ".join(quoted) + ")")
     return " & ".join(phrases) or None
+
+
+def _in_lens(lens: Lens, params: dict) -> str:
+    """SQL for "row v is spoken or published by one of the lens's sources" (with ``_SPEAKERS`` joined)."""
+    if lens.everyone:
+        return "TRUE"
+    # By speaker id, not by joined camp, so that the plan reads the lens's sources' rows by
+    # index instead of every row stated before the day.
+    params.update(camps=sorted(lens.camps), ids=sorted(lens.source_ids))
+    return "(v.source_id = ANY(s_ids.ids) OR v.via_id = ANY(s_ids.ids))"
+
+
+def _change_days(lens: Lens, known_at: str | None, params: dict, pick: str, since: str = "") -> str:
+    """The lens's change days as one select: its versions', and those of links touching its claims.
+
+    ``pick`` is "DISTINCT", "MAX" or "MIN"; ``since`` a comparison with %(day)s ("<" or ">"), if any.
+    """
+    held, in_lens = _recorded("v", known_at, params), _in_lens(lens, params)
+    speakers = "" if lens.everyone else _SPEAKERS
+    linked = "TRUE" if known_at is None else "l.recorded_at <= %(known_at)s"
+
+    def on(alias: str) -> str:
+        return f"{alias}.stated_on {since} %(day)s" if since else "TRUE"
+
+    def column(alias: str) -> str:
+        return f"DISTINCT {alias}.stated_on AS day" if pick == "DISTINCT" else f"{pick}({alias}.stated_on) AS day"
+
+    return (f"SELECT {column('v')} FROM versions v{speakers} WHERE {held} AND {in_lens} AND {on('v')} "
+            f"UNION{'' if pick == 'DISTINCT' else ' ALL'} "
+            f"SELECT {column('l')} FROM links l WHERE {linked} AND {on('l')} AND EXISTS ("
+            f"SELECT 1 FROM versions v{speakers} WHERE v.claim_id IN (l.claim_id, l.target_id) AND {held} AND {in_lens})")
 
 
 def _recorded(alias: str, known_at: str | None, params: dict) -> str:
@@ -449,14 +481,21 @@ class PostgresViewStore(ViewStore):
     def narrative_rows(self, as_of: str, lens: Lens, known_at: str | None) -> list[dict]:
         params: dict = {"as_of": as_of}
         where = (f"{_recorded('v', known_at, params)} AND v.stated_on <= %(as_of)s "
-                 f"AND (v.stated_until IS NULL OR v.stated_until > %(as_of)s)")
-        if not lens.everyone:
-            # By speaker id, not by joined camp, so that the plan reads the lens's sources' rows by
-            # index instead of every row stated before the day.
-            params.update(camps=sorted(lens.camps), ids=sorted(lens.source_ids))
-            where += (" AND (v.source_id = ANY(s_ids.ids) OR v.via_id = ANY(s_ids.ids))")
-            return self._rows(where, params, "t.slug, v.stated_on, c.slug", _SPEAKERS)
-        return self._rows(where, params, "t.slug, v.stated_on, c.slug")
+                 f"AND (v.stated_until IS NULL OR v.stated_until > %(as_of)s) AND {_in_lens(lens, params)}")
+        return self._rows(where, params, "t.slug, v.stated_on, c.slug", "" if lens.everyone else _SPEAKERS)
+
+    def change_days(self, lens: Lens, known_at: str | None) -> list[str]:
+        params: dict = {}
+        rows = self._fetch(f"{_change_days(lens, known_at, params, 'DISTINCT')} ORDER BY 1", params)
+        return [row["day"] for row in rows]
+
+    def days_around(self, day: str, lens: Lens, known_at: str | None) -> tuple[str | None, str | None]:
+        found = []
+        for pick, since in (("MAX", "<"), ("MIN", ">")):
+            params: dict = {"day": day}
+            sql = f"SELECT {pick}(day) AS day FROM ({_change_days(lens, known_at, params, pick, since)}) AS days"
+            found.append(self._fetch(sql, params)[0]["day"])
+        return found[0], found[1]
 
     def links(self, claim_ids: list[str], known_at: str | None) -> list[dict]:
         if not claim_ids:
@@ -499,6 +538,12 @@ class PostgresViewStore(ViewStore):
         columns = "id, slug" if kind == "claim" else "*"
         rows = self._fetch(f"SELECT {columns} FROM {_table(kind)} WHERE id = %s OR slug = %s", (key, key))
         return _decode_entry(rows[0]) if rows else None
+
+    def camps(self) -> list[str]:
+        return [row["camp"] for row in self._fetch("SELECT DISTINCT camp FROM sources ORDER BY camp")]
+
+    def count(self, kind: str) -> int:
+        return self._fetch(f"SELECT count(*) AS n FROM {_table(kind)}")[0]["n"]
 
     def has_camp(self, camp: str) -> bool:
         return bool(self._fetch("SELECT 1 FROM sources WHERE camp = %s LIMIT 1", (camp,)))

@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS links (
     stated_on TEXT NOT NULL, note TEXT, recorded_at TEXT NOT NULL, editor TEXT);
 CREATE INDEX IF NOT EXISTS links_from ON links (claim_id);
 CREATE INDEX IF NOT EXISTS links_to ON links (target_id);
+CREATE INDEX IF NOT EXISTS links_on ON links (stated_on);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     kind UNINDEXED, entry_id UNINDEXED, slug, title, body,
     tokenize = "unicode61 remove_diacritics 2");
@@ -261,14 +262,46 @@ class SQLiteViewStore(ViewStore):
     def narrative_rows(self, as_of: str, lens: Lens, known_at: str | None) -> list[dict]:
         params: dict = {"as_of": as_of}
         where = (f"{_recorded('v', known_at, params)} AND v.stated_on <= :as_of "
-                 f"AND (v.stated_until IS NULL OR v.stated_until > :as_of)")
-        if not lens.everyone:
-            # By speaker id, not by joined camp, so that the plan reads the lens's sources' rows by
-            # index instead of every row stated before the day.
-            params["speakers"] = json.dumps(self._speakers(lens))
-            where += (" AND (v.source_id IN (SELECT value FROM json_each(:speakers)) "
-                      "OR v.via_id IN (SELECT value FROM json_each(:speakers)))")
+                 f"AND (v.stated_until IS NULL OR v.stated_until > :as_of) AND {self._in_lens(lens, params)}")
         return self._rows(where, params, "t.slug, v.stated_on, c.slug")
+
+    def _in_lens(self, lens: Lens, params: dict) -> str:
+        """SQL for "row v is spoken or published by one of the lens's sources"."""
+        if lens.everyone:
+            return "1=1"
+        # By speaker id, not by joined camp, so that the plan reads the lens's sources' rows by
+        # index instead of every row stated before the day.
+        params["speakers"] = json.dumps(self._speakers(lens))
+        return ("(v.source_id IN (SELECT value FROM json_each(:speakers)) "
+                "OR v.via_id IN (SELECT value FROM json_each(:speakers)))")
+
+    def _change_days(self, lens: Lens, known_at: str | None, params: dict, pick: str, since: str = "") -> str:
+        """The lens's change days as one select: its versions', and those of links touching its claims.
+
+        ``pick`` is "DISTINCT", "MAX" or "MIN"; ``since`` a comparison with :day ("<" or ">"), if any.
+        """
+        held, in_lens = _recorded("v", known_at, params), self._in_lens(lens, params)
+        linked = "1=1" if known_at is None else "l.recorded_at <= :known_at"
+        on = (lambda alias: f"{alias}.stated_on {since} :day") if since else (lambda alias: "1=1")
+        column = (lambda alias: f"{pick}({alias}.stated_on) AS day") if pick != "DISTINCT" else (
+            lambda alias: f"DISTINCT {alias}.stated_on AS day")
+        return (f"SELECT {column('v')} FROM versions v WHERE {held} AND {in_lens} AND {on('v')} "
+                f"UNION{'' if pick == 'DISTINCT' else ' ALL'} "
+                f"SELECT {column('l')} FROM links l WHERE {linked} AND {on('l')} AND EXISTS ("
+                f"SELECT 1 FROM versions v WHERE v.claim_id IN (l.claim_id, l.target_id) AND {held} AND {in_lens})")
+
+    def change_days(self, lens: Lens, known_at: str | None) -> list[str]:
+        params: dict = {}
+        sql = f"{self._change_days(lens, known_at, params, 'DISTINCT')} ORDER BY 1"
+        return [row[0] for row in self.db.execute(sql, params).fetchall()]
+
+    def days_around(self, day: str, lens: Lens, known_at: str | None) -> tuple[str | None, str | None]:
+        found = []
+        for pick, since in (("MAX", "<"), ("MIN", ">")):
+            params: dict = {"day": day}
+            sql = f"SELECT {pick}(day) FROM ({self._change_days(lens, known_at, params, pick, since)})"
+            found.append(self.db.execute(sql, params).fetchone()[0])
+        return found[0], found[1]
 
     def _speakers(self, lens: Lens) -> list[str]:
         """The ids of the sources a lens names or holds by camp: a row's source or channel must be one."""
@@ -322,6 +355,12 @@ class SQLiteViewStore(ViewStore):
         columns = "id, slug" if kind == "claim" else "*"
         row = self.db.execute(f"SELECT {columns} FROM {table} WHERE id = ? OR slug = ?", (key, key)).fetchone()
         return _decode_entry(dict(row)) if row else None
+
+    def camps(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT DISTINCT camp FROM sources ORDER BY camp").fetchall()]
+
+    def count(self, kind: str) -> int:
+        return self.db.execute(f"SELECT count(*) FROM {_table(kind)}").fetchone()[0]
 
     def has_camp(self, camp: str) -> bool:
         return self.db.execute("SELECT 1 FROM sources WHERE camp = ? LIMIT 1", (camp,)).fetchone() is not None

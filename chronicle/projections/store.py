@@ -104,6 +104,22 @@ class ViewStore(ABC):
         """One entry by id or slug."""
 
     @abstractmethod
+    def change_days(self, lens: Lens, known_at: str | None) -> list[str]:
+        """The stated days, in order, of the lens's versions and of links to or from its claims."""
+
+    @abstractmethod
+    def days_around(self, day: str, lens: Lens, known_at: str | None) -> tuple[str | None, str | None]:
+        """The nearest change days (as :meth:`change_days`) before and after ``day``."""
+
+    @abstractmethod
+    def camps(self) -> list[str]:
+        """The camps sources are in, in order."""
+
+    @abstractmethod
+    def count(self, kind: str) -> int:
+        """How many sources, topics, incidents or claims the view holds."""
+
+    @abstractmethod
     def has_camp(self, camp: str) -> bool:
         """Whether any source is in this camp (so a lens word names a camp, not a source)."""
 

@@ -6,7 +6,7 @@ from flask import render_template
 
 from chronicle_web.context import chronicle
 from chronicle_web.pages import bp
-from chronicle_web.pages.state import lens_choices, neighbours, read_state, shift
+from chronicle_web.pages.state import lens_choices, read_state, shift
 
 
 @bp.get("/narrative")
@@ -16,7 +16,7 @@ def narrative():
     story = chronicle().narrative(state.as_of, state.lens, state.known_at)
     previous_day = shift(story["as_of"], -1)
     changes = chronicle().diff(previous_day, story["as_of"], state.lens, state.known_at)
-    before, after = neighbours(story["as_of"], chronicle().narrative_days(state.lens, state.known_at))
+    before, after = chronicle().changes_around(story["as_of"], state.lens, state.known_at)
     titles = {g["topic"]["slug"]: g["topic"]["title"] for g in story["topics"]}
     return render_template("pages/narrative.html", state=state, narrative=story, changes=changes, titles=titles,
                            lenses=lens_choices(), previous_day=previous_day, next_day=shift(story["as_of"], 1),

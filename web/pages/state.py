@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -43,19 +42,19 @@ def shift(day: str, days: int) -> str:
     return (parse_day(day) + timedelta(days=days)).isoformat()
 
 
-def neighbours(day: str, days: list[str]) -> tuple[str | None, str | None]:
-    """The nearest days before and after ``day`` on which the story changed."""
-    before = days[bisect_left(days, day) - 1] if bisect_left(days, day) else None
-    after_index = bisect_right(days, day)
-    return before, days[after_index] if after_index < len(days) else None
+# Beyond this many sources the picker lists the camps only: a source is chosen on its own page or
+# typed into the URL (a chronicle of a million statements has tens of thousands of sources).
+LISTED_SOURCES = 300
 
 
 def lens_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The lens picker's options, grouped: everyone and official, each camp, each source."""
-    sources = chronicle().entries("source")
-    camps = sorted({s["camp"] for s in sources} - {"official"})
-    return [
+    """The lens picker's options, grouped: everyone and official, each camp, and each source if few enough."""
+    camps = [camp for camp in chronicle().camps() if camp != "official"]
+    groups = [
         ("Story", [("official", "Official"), ("everyone", "Everyone")]),
         ("Camps", [(camp, camp.replace("-", " ").capitalize()) for camp in camps]),
-        ("Sources", [(s["slug"], s["name"]) for s in sorted(sources, key=lambda s: s["name"].casefold())]),
     ]
+    if chronicle().count("source") <= LISTED_SOURCES:
+        sources = sorted(chronicle().entries("source"), key=lambda s: s["name"].casefold())
+        groups.append(("Sources", [(s["slug"], s["name"]) for s in sources]))
+    return groups

@@ -6,7 +6,7 @@ from flask import redirect, render_template, url_for
 
 from chronicle_web.context import chronicle
 from chronicle_web.pages import bp
-from chronicle_web.pages.state import lens_choices, neighbours, read_state, shift
+from chronicle_web.pages.state import lens_choices, read_state, shift
 
 
 @bp.get("/")
@@ -19,7 +19,7 @@ def timeline():
     """The lens's story as it stood on a day: what had happened, and what each source said about it."""
     state = read_state()
     story = chronicle().timeline(state.as_of, state.lens, state.known_at)
-    before, after = neighbours(story["as_of"], chronicle().narrative_days(state.lens, state.known_at))
+    before, after = chronicle().changes_around(story["as_of"], state.lens, state.known_at)
     return render_template("pages/timeline.html", state=state, story=story, lenses=lens_choices(),
                            previous_day=shift(story["as_of"], -1), next_day=shift(story["as_of"], 1),
                            previous_change=before, next_change=after)
