@@ -351,10 +351,10 @@ class Chronicle(Application[UUID]):
         self.catch_up()
         return self.view.days_around(_day(day), self.resolve_lens(lens), _moment(known_at))
 
-    def camps(self) -> list[str]:
-        """The camps the chronicle's sources are in."""
+    def camps(self, limit: int | None = None) -> list[str]:
+        """The camps the chronicle's sources are in, in order (the first ``limit`` of them)."""
         self.catch_up()
-        return self.view.camps()
+        return self.view.camps(limit)
 
     def count(self, kind: str) -> int:
         """How many sources, topics, incidents or claims the chronicle holds."""

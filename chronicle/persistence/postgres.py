@@ -241,9 +241,15 @@ def _change_days(lens: Lens, known_at: str | None, params: dict, pick: str, sinc
         return f"DISTINCT {alias}.stated_on AS day" if pick == "DISTINCT" else f"{pick}({alias}.stated_on) AS day"
 
     return (f"SELECT {column('v')} FROM versions v{speakers} WHERE {held} AND {in_lens} AND {on('v')} "
-            f"UNION{'' if pick == 'DISTINCT' else ' ALL'} "
-            f"SELECT {column('l')} FROM links l WHERE {linked} AND {on('l')} AND EXISTS ("
-            f"SELECT 1 FROM versions v{speakers} WHERE v.claim_id IN (l.claim_id, l.target_id) AND {held} AND {in_lens})")
+            f"UNION{'' if pick == 'DISTINCT' else ' ALL'} {_link_days(lens, held, in_lens, linked, column, on)}")
+
+
+def _link_days(lens: Lens, held: str, in_lens: str, linked: str, column, on) -> str:
+    if lens.everyone:
+        return f"SELECT {column('l')} FROM links l WHERE {linked} AND {on('l')}"
+    # From the lens's own rows to their links: a lens is far smaller than the links of everyone.
+    return (f"SELECT {column('l')} FROM versions v{_SPEAKERS} JOIN links l ON l.claim_id = v.claim_id OR "
+            f"l.target_id = v.claim_id WHERE {held} AND {in_lens} AND {linked} AND {on('l')}")
 
 
 def _recorded(alias: str, known_at: str | None, params: dict) -> str:
@@ -539,8 +545,12 @@ class PostgresViewStore(ViewStore):
         rows = self._fetch(f"SELECT {columns} FROM {_table(kind)} WHERE id = %s OR slug = %s", (key, key))
         return _decode_entry(rows[0]) if rows else None
 
-    def camps(self) -> list[str]:
-        return [row["camp"] for row in self._fetch("SELECT DISTINCT camp FROM sources ORDER BY camp")]
+    def camps(self, limit: int | None = None) -> list[str]:
+        # One index seek per camp, not a scan of every source.
+        sql = ("WITH RECURSIVE c(camp) AS (SELECT MIN(camp) FROM sources UNION ALL "
+               "SELECT (SELECT MIN(camp) FROM sources WHERE camp > c.camp) FROM c WHERE c.camp IS NOT NULL) "
+               "SELECT camp FROM c WHERE camp IS NOT NULL LIMIT %(limit)s")
+        return [row["camp"] for row in self._fetch(sql, {"limit": limit})]
 
     def count(self, kind: str) -> int:
         return self._fetch(f"SELECT count(*) AS n FROM {_table(kind)}")[0]["n"]

@@ -286,9 +286,15 @@ class SQLiteViewStore(ViewStore):
         column = (lambda alias: f"{pick}({alias}.stated_on) AS day") if pick != "DISTINCT" else (
             lambda alias: f"DISTINCT {alias}.stated_on AS day")
         return (f"SELECT {column('v')} FROM versions v WHERE {held} AND {in_lens} AND {on('v')} "
-                f"UNION{'' if pick == 'DISTINCT' else ' ALL'} "
-                f"SELECT {column('l')} FROM links l WHERE {linked} AND {on('l')} AND EXISTS ("
-                f"SELECT 1 FROM versions v WHERE v.claim_id IN (l.claim_id, l.target_id) AND {held} AND {in_lens})")
+                f"UNION{'' if pick == 'DISTINCT' else ' ALL'} {self._link_days(lens, held, in_lens, linked, column, on)}")
+
+    @staticmethod
+    def _link_days(lens: Lens, held: str, in_lens: str, linked: str, column, on) -> str:
+        if lens.everyone:
+            return f"SELECT {column('l')} FROM links l WHERE {linked} AND {on('l')}"
+        # From the lens's own rows to their links: a lens is far smaller than the links of everyone.
+        return (f"SELECT {column('l')} FROM versions v JOIN links l ON l.claim_id = v.claim_id OR "
+                f"l.target_id = v.claim_id WHERE {held} AND {in_lens} AND {linked} AND {on('l')}")
 
     def change_days(self, lens: Lens, known_at: str | None) -> list[str]:
         params: dict = {}
@@ -356,8 +362,12 @@ class SQLiteViewStore(ViewStore):
         row = self.db.execute(f"SELECT {columns} FROM {table} WHERE id = ? OR slug = ?", (key, key)).fetchone()
         return _decode_entry(dict(row)) if row else None
 
-    def camps(self) -> list[str]:
-        return [row[0] for row in self.db.execute("SELECT DISTINCT camp FROM sources ORDER BY camp").fetchall()]
+    def camps(self, limit: int | None = None) -> list[str]:
+        # One index seek per camp, not a scan of every source.
+        sql = ("WITH RECURSIVE c(camp) AS (SELECT MIN(camp) FROM sources UNION ALL "
+               "SELECT (SELECT MIN(camp) FROM sources WHERE camp > c.camp) FROM c WHERE c.camp IS NOT NULL) "
+               "SELECT camp FROM c WHERE camp IS NOT NULL LIMIT ?")
+        return [row[0] for row in self.db.execute(sql, (-1 if limit is None else limit,)).fetchall()]
 
     def count(self, kind: str) -> int:
         return self.db.execute(f"SELECT count(*) FROM {_table(kind)}").fetchone()[0]

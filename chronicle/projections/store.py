@@ -112,8 +112,8 @@ class ViewStore(ABC):
         """The nearest change days (as :meth:`change_days`) before and after ``day``."""
 
     @abstractmethod
-    def camps(self) -> list[str]:
-        """The camps sources are in, in order."""
+    def camps(self, limit: int | None = None) -> list[str]:
+        """The camps sources are in, in order (the first ``limit`` of them)."""
 
     @abstractmethod
     def count(self, kind: str) -> int:

@@ -57,6 +57,19 @@ def test_the_view_state_lives_in_the_url(client):
     assert '<option value="tokayev,independent-media" selected>' in joined
 
 
+def test_the_lens_picker_lists_sources_only_while_they_are_few(client, monkeypatch):
+    from chronicle_web.pages import state
+
+    html = page(client, "/narrative?as_of=2022-01-10&lens=tokayev")
+    assert '<optgroup label="Sources">' in html and '<option value="tokayev" selected>' in html
+    monkeypatch.setattr(state, "LISTED", 20)  # the fixture has 31 sources and 16 camps
+    html = page(client, "/narrative?as_of=2022-01-10&lens=tokayev")
+    assert '<optgroup label="Sources">' not in html and '<option value="expert">' in html
+    assert '<option value="tokayev" selected>' in html, "the chosen lens stays chosen"
+    monkeypatch.setattr(state, "LISTED", 10)
+    assert '<optgroup label="Camps">' not in page(client, "/narrative?as_of=2022-01-10&lens=official")
+
+
 def test_the_narrative_says_what_changed_since_the_day_before(client):
     html = page(client, "/narrative?as_of=2022-01-10&lens=official")
     changes = block(html, 'class="changes"', "</section>")

@@ -42,19 +42,18 @@ def shift(day: str, days: int) -> str:
     return (parse_day(day) + timedelta(days=days)).isoformat()
 
 
-# Beyond this many sources the picker lists the camps only: a source is chosen on its own page or
-# typed into the URL (a chronicle of a million statements has tens of thousands of sources).
-LISTED_SOURCES = 300
+# Beyond this many sources (or camps) the picker leaves them out: a lens is then chosen from a
+# source's page or typed into the URL. A chronicle of a million statements has tens of thousands.
+LISTED = 300
 
 
 def lens_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The lens picker's options, grouped: everyone and official, each camp, and each source if few enough."""
-    camps = [camp for camp in chronicle().camps() if camp != "official"]
-    groups = [
-        ("Story", [("official", "Official"), ("everyone", "Everyone")]),
-        ("Camps", [(camp, camp.replace("-", " ").capitalize()) for camp in camps]),
-    ]
-    if chronicle().count("source") <= LISTED_SOURCES:
+    """The lens picker's options, grouped: everyone and official, each camp and each source, if few enough."""
+    groups = [("Story", [("official", "Official"), ("everyone", "Everyone")])]
+    camps = [camp for camp in chronicle().camps(LISTED + 2) if camp != "official"]
+    if len(camps) <= LISTED:
+        groups.append(("Camps", [(camp, camp.replace("-", " ").capitalize()) for camp in camps]))
+    if chronicle().count("source") <= LISTED:
         sources = sorted(chronicle().entries("source"), key=lambda s: s["name"].casefold())
         groups.append(("Sources", [(s["slug"], s["name"]) for s in sources]))
     return groups
