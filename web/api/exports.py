@@ -7,6 +7,7 @@ from flask import Response, stream_with_context
 from chronicle import exports, schemas
 from chronicle_web.api import bp
 from chronicle_web.api import schemas as api
+from chronicle_web.api.schemas import shared
 from chronicle_web.api.inputs import load_args
 from chronicle_web.api.openapi import described
 from chronicle_web.context import chronicle
@@ -20,8 +21,8 @@ JSON_LINES = "application/jsonl"
 def narrative_csv():
     """Columns: topic, status, claim, stated (EDTF, precision kept), source, figure, text... Text a
     spreadsheet would run as a formula starts with an apostrophe."""
-    args = load_args(api.ExportArgs())
-    answer = schemas.NarrativeOut().dump(chronicle().narrative(args["as_of"], args["lens"], args.get("known_at")))
+    args = load_args(shared(api.ExportArgs))
+    answer = shared(schemas.NarrativeOut).dump(chronicle().narrative(args["as_of"], args["lens"], args.get("known_at")))
     text = exports.to_csv(exports.NARRATIVE_COLUMNS, exports.narrative_rows(answer))
     return _download(text, CSV, f"narrative-{answer['lens']}-{answer['as_of']}.csv")
 
@@ -31,8 +32,8 @@ def narrative_csv():
            tag="exports")
 def topic_history_csv(topic: str):
     """Every version of every claim on the topic, in stated order, with the figure it replaced."""
-    args = load_args(api.KnownAtArgs())
-    answer = schemas.TopicHistoryOut().dump(chronicle().topic_history(topic, args.get("known_at")))
+    args = load_args(shared(api.KnownAtArgs))
+    answer = shared(schemas.TopicHistoryOut).dump(chronicle().topic_history(topic, args.get("known_at")))
     text = exports.to_csv(exports.HISTORY_COLUMNS, exports.history_rows(answer["history"]))
     return _download(text, CSV, f"history-{answer['topic']['slug']}.csv")
 
@@ -42,8 +43,8 @@ def topic_history_csv(topic: str):
            media=JSON_LINES, errors=(400,), tag="exports")
 def events_jsonl():
     """One event per line, each as the `/events` endpoint gives it; `after` skips what you have."""
-    args = load_args(api.EventExportArgs())
-    app, schema = chronicle(), schemas.EventOut()
+    args = load_args(shared(api.EventExportArgs))
+    app, schema = chronicle(), shared(schemas.EventOut)
     lines = exports.json_lines(schema.dump(event) for event in app.event_log(args["after"]))
     return Response(stream_with_context(lines), mimetype=JSON_LINES,
                     headers={"Content-Disposition": 'attachment; filename="events.jsonl"'})
@@ -54,11 +55,11 @@ def events_jsonl():
            errors=(400, 404), tag="exports")
 def timeline(lens: str):
     """Every statement, revision and retraction by the lens's sources, for a newsroom's TimelineJS embed."""
-    args = load_args(api.KnownAtArgs())
-    answer = schemas.LensHistoryOut().dump(chronicle().lens_history(lens, args.get("known_at")))
+    args = load_args(shared(api.KnownAtArgs))
+    answer = shared(schemas.LensHistoryOut).dump(chronicle().lens_history(lens, args.get("known_at")))
     slides = exports.timeline(answer["history"], f"What {answer['lens']} said",
                               "Statements, revisions and retractions, as recorded by the chronicle.")
-    return api.TimelineOut().dump(slides)
+    return shared(api.TimelineOut).dump(slides)
 
 
 def _download(text: str, media: str, filename: str) -> Response:

@@ -7,6 +7,7 @@ from flask import Response, request, url_for
 from chronicle import exports, schemas
 from chronicle_web.api import bp
 from chronicle_web.api.openapi import described
+from chronicle_web.api.schemas import shared
 from chronicle_web.context import chronicle
 
 ATOM = "application/atom+xml"
@@ -16,7 +17,7 @@ ATOM = "application/atom+xml"
 @described("Revisions and retractions on a topic, as an Atom feed", media=ATOM, errors=(404,), tag="feeds")
 def topic_feed(topic: str):
     """Newest statement first; each entry's id is stable, so a reader sees each change once."""
-    answer = schemas.TopicHistoryOut().dump(chronicle().topic_history(topic))
+    answer = shared(schemas.TopicHistoryOut).dump(chronicle().topic_history(topic))
     return _feed(f"topic/{answer['topic']['slug']}", f"{answer['topic']['title']}: revisions and retractions",
                  answer["history"])
 
@@ -26,7 +27,7 @@ def topic_feed(topic: str):
            tag="feeds")
 def lens_feed(lens: str):
     """A lens is official, everyone, a camp, a source, or several joined by commas."""
-    answer = schemas.LensHistoryOut().dump(chronicle().lens_history(lens))
+    answer = shared(schemas.LensHistoryOut).dump(chronicle().lens_history(lens))
     return _feed(f"lens/{answer['lens']}", f"{answer['lens']}: revisions and retractions", answer["history"])
 
 

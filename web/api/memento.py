@@ -30,6 +30,7 @@ from chronicle.application import InvalidQueryError, UnknownEntryError
 from chronicle.projections.asof import stamp
 from chronicle_web.api import bp
 from chronicle_web.api import schemas as api
+from chronicle_web.api.schemas import shared
 from chronicle_web.api.inputs import load_args
 from chronicle_web.api.openapi import described
 from chronicle_web.context import chronicle
@@ -50,14 +51,14 @@ HTTP_DATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|
 def original(lens: str):
     """Its Link header names its TimeGate and TimeMap. With `as_of`, the narrative of that day as the
     chronicle holds it now: a resource that changes only in recorded time, whose TimeGate is on that axis."""
-    args = load_args(api.OriginalArgs())
+    args = load_args(shared(api.OriginalArgs))
     day = args.get("as_of") or _today()
     answer = chronicle().narrative(day, lens)
     axis = {"axis": "recorded", "as_of": day} if args.get("as_of") else {}
     links = [{"uri": url_for("api.timegate", lens=lens, **axis, _external=True), "rel": "timegate"},
              {"uri": url_for("api.timemap", lens=lens, **axis, _external=True), "rel": "timemap",
               "type": LINK_FORMAT}]
-    return schemas.NarrativeOut().dump(answer), {"Link": _link_header(links), "Cache-Control": "no-cache"}
+    return shared(schemas.NarrativeOut).dump(answer), {"Link": _link_header(links), "Cache-Control": "no-cache"}
 
 
 @bp.get("/lenses/<lens>/timegate")
@@ -67,7 +68,7 @@ def original(lens: str):
 def timegate(lens: str):
     """The latest memento at or before Accept-Datetime (the first one if it is earlier than all; the
     latest if the header is absent); a malformed Accept-Datetime is a 400."""
-    args = load_args(api.AxisArgs())
+    args = load_args(shared(api.AxisArgs))
     mementos, original_uri, timemap_uri = _mementos(lens, args)
     _required(mementos, lens)
     wanted = request.headers.get("Accept-Datetime")
@@ -93,7 +94,7 @@ def timemap(lens: str):
     """Stated axis (default): one memento per stated day on which the narrative changed, pinned at
     `known_at` (default: the last recorded event). Recorded axis: one per second in which events were
     recorded, for the narrative as of `as_of`. Pinned with `known_at`, a TimeMap never changes."""
-    args = load_args(api.AxisArgs())
+    args = load_args(shared(api.AxisArgs))
     mementos, original_uri, _ = _mementos(lens, args)
     _required(mementos, lens)
     links = [{"uri": original_uri, "rel": "original"},
@@ -143,7 +144,7 @@ def _memento(answer: dict, moment: datetime, mementos: list[dict], original_uri:
              {"uri": timemap_uri, "rel": "timemap", "type": LINK_FORMAT}]
     links += _neighbours(mementos, moment, settled) if mementos else []
     headers = {"Memento-Datetime": http_date(moment), "Link": _link_header(links), "Cache-Control": IMMUTABLE}
-    return schemas.NarrativeOut().dump(answer), headers
+    return shared(schemas.NarrativeOut).dump(answer), headers
 
 
 # ----- listing and choosing mementos

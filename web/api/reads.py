@@ -5,6 +5,7 @@ from __future__ import annotations
 from chronicle import schemas
 from chronicle_web.api import bp
 from chronicle_web.api import schemas as api
+from chronicle_web.api.schemas import shared
 from chronicle_web.api.inputs import load_args
 from chronicle_web.api.openapi import described
 from chronicle_web.api.paging import cursor_url, next_link, page
@@ -22,10 +23,10 @@ def etag(version: int) -> dict:
 def narrative():
     """Each topic's claims current on `as_of` for the lens, with their status (current, superseded,
     retracted), as the chronicle holds them now or held them at `known_at`."""
-    args = load_args(api.NarrativeArgs())
+    args = load_args(shared(api.NarrativeArgs))
     answer = chronicle().narrative(args["as_of"], args["lens"], args.get("known_at"))
     answer["topics"], answer["page"] = page(answer["topics"], args["limit"], args["offset"])
-    return api.NarrativePageOut().dump(answer), next_link(answer["page"]["next"])
+    return shared(api.NarrativePageOut).dump(answer), next_link(answer["page"]["next"])
 
 
 @bp.get("/diff")
@@ -33,8 +34,8 @@ def narrative():
            errors=(400, 404))
 def diff():
     """Claims added, revised, retracted, superseded and disputed between `from` and `to`."""
-    args = load_args(api.DiffArgs())
-    return schemas.DiffOut().dump(chronicle().diff(args["from_"], args["to"], args["lens"], args.get("known_at")))
+    args = load_args(shared(api.DiffArgs))
+    return shared(schemas.DiffOut).dump(chronicle().diff(args["from_"], args["to"], args["lens"], args.get("known_at")))
 
 
 @bp.get("/topics")
@@ -48,7 +49,7 @@ def topics():
 @described("One topic", out=schemas.TopicOut, errors=(404,))
 def topic(topic: str):
     """A topic by slug or id."""
-    return schemas.TopicOut().dump(chronicle().resolve("topic", topic))
+    return shared(schemas.TopicOut).dump(chronicle().resolve("topic", topic))
 
 
 @bp.get("/topics/<topic>/history")
@@ -56,8 +57,8 @@ def topic(topic: str):
            errors=(400, 404))
 def topic_history(topic: str):
     """In stated order, each with who said it, when it was recorded and what it replaced."""
-    args = load_args(api.KnownAtArgs())
-    return schemas.TopicHistoryOut().dump(chronicle().topic_history(topic, args.get("known_at")))
+    args = load_args(shared(api.KnownAtArgs))
+    return shared(schemas.TopicHistoryOut).dump(chronicle().topic_history(topic, args.get("known_at")))
 
 
 @bp.get("/claims")
@@ -72,9 +73,9 @@ def claims():
            args=api.KnownAtArgs, out=schemas.ClaimHistoryOut, errors=(400, 404), headers=("ETag",))
 def claim(claim: str):
     """The ETag is what If-Match must carry to revise, retract or correct this claim."""
-    args = load_args(api.KnownAtArgs())
+    args = load_args(shared(api.KnownAtArgs))
     answer = chronicle().claim_history(claim, args.get("known_at"))
-    return schemas.ClaimHistoryOut().dump(answer), etag(answer["entry_version"])
+    return shared(schemas.ClaimHistoryOut).dump(answer), etag(answer["entry_version"])
 
 
 @bp.get("/sources")
@@ -89,8 +90,8 @@ def sources():
            out=schemas.SourceClaimsOut, errors=(400, 404))
 def source(name: str):
     """"Kassym-Zhomart Tokayev" finds the source `tokayev`; an ambiguous name is a 404 naming the candidates."""
-    args = load_args(api.KnownAtArgs())
-    return schemas.SourceClaimsOut().dump(chronicle().source_claims(name, args.get("known_at")))
+    args = load_args(shared(api.KnownAtArgs))
+    return shared(schemas.SourceClaimsOut).dump(chronicle().source_claims(name, args.get("known_at")))
 
 
 @bp.get("/incidents")
@@ -98,7 +99,7 @@ def source(name: str):
            out=api.IncidentPageOut, errors=(400,), headers=("Link",))
 def incidents():
     """An incident matches a date range if its (fuzzy) occurred date could fall inside it."""
-    args = load_args(api.IncidentArgs())
+    args = load_args(shared(api.IncidentArgs))
     found = chronicle().incidents(args.get("occurred_from"), args.get("occurred_to"), args.get("place"))
     return _paged(found, api.IncidentPageOut, args)
 
@@ -108,7 +109,7 @@ def incidents():
 def incident(incident: str):
     """An incident by slug or id, its occurred date with its precision."""
     slug = chronicle().resolve("incident", incident)["slug"]
-    return schemas.IncidentDatedOut().dump(next(i for i in chronicle().incidents() if i["slug"] == slug))
+    return shared(schemas.IncidentDatedOut).dump(next(i for i in chronicle().incidents() if i["slug"] == slug))
 
 
 @bp.get("/lenses/<lens>/history")
@@ -116,8 +117,8 @@ def incident(incident: str):
            out=schemas.LensHistoryOut, errors=(400, 404))
 def lens_history(lens: str):
     """What the lens's sources stated, revised and retracted, day by day."""
-    args = load_args(api.KnownAtArgs())
-    return schemas.LensHistoryOut().dump(chronicle().lens_history(lens, args.get("known_at")))
+    args = load_args(shared(api.KnownAtArgs))
+    return shared(schemas.LensHistoryOut).dump(chronicle().lens_history(lens, args.get("known_at")))
 
 
 @bp.get("/events")
@@ -125,14 +126,14 @@ def lens_history(lens: str):
            errors=(400,), headers=("Link",))
 def events():
     """Pass the last position you saw as `after`; `next_after` (and the Link header) give the next page."""
-    args = load_args(api.EventArgs())
+    args = load_args(shared(api.EventArgs))
     found = list(chronicle().event_log(args["after"], args["limit"] + 1))
     more = len(found) > args["limit"]
     found = found[:args["limit"]]
     following = found[-1]["position"] if more else None
     answer = {"events": found, "next_after": following}
     link = next_link(cursor_url(following, args["limit"]) if more else None)
-    return api.EventPageOut().dump(answer), link
+    return shared(api.EventPageOut).dump(answer), link
 
 
 @bp.get("/search")
@@ -140,12 +141,12 @@ def events():
            args=api.SearchArgs, out=api.SearchOut, errors=(400,))
 def search():
     """Every word must match; the last may be a prefix. Best matches first."""
-    args = load_args(api.SearchArgs())
-    return api.SearchOut().dump({"query": args["q"],
+    args = load_args(shared(api.SearchArgs))
+    return shared(api.SearchOut).dump({"query": args["q"],
                                  "results": chronicle().search(args["q"], args.get("kind"), args["limit"])})
 
 
 def _paged(items: list, schema: type, args: dict | None = None):
-    args = args or load_args(api.PagingArgs())
+    args = args or load_args(shared(api.PagingArgs))
     shown, about = page(items, args["limit"], args["offset"])
     return schema().dump({"items": shown, "page": about}), next_link(about["next"])

@@ -5,6 +5,8 @@ The chronicle's data is described by :mod:`chronicle.schemas`; what is only abou
 
 from __future__ import annotations
 
+from functools import cache
+
 from marshmallow import RAISE, Schema, fields, validate
 
 from chronicle import schemas
@@ -14,6 +16,13 @@ MAX_LIMIT = 500
 # Event positions are 64-bit integers in both stores; "after" is one less than the first position read.
 POSITION_MAX = 2**63 - 2
 KINDS = ("claim", "source", "topic", "incident")
+
+
+@cache
+def shared(schema_class: type[Schema]) -> Schema:
+    """One instance per schema class: dumping and loading keep no state, and making one costs more than
+    most requests (every field and nested schema is copied)."""
+    return schema_class()
 
 
 class Args(Schema):
