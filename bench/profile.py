@@ -4,8 +4,8 @@
     python -m bench.profile --data DIR --phase narrative     # on data kept by bench.scale --keep
 
 Phases: ``import`` (a generated history through the domain into a fresh store), ``rebuild``,
-``narrative`` (the in-process narrative of random story lenses) and ``page`` (the narrative page
-through the Flask test client). The components are the packages and modules the self time was
+``narrative`` (the in-process narrative of random story lenses), ``page`` (the narrative page
+through the Flask test client) and ``api`` (the API's narrative, the same way). The components are the packages and modules the self time was
 spent in, so the shares add up to the whole run.
 """
 
@@ -86,7 +86,7 @@ def summary(profile: cProfile.Profile, top: int = 15) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--phase", choices=("import", "rebuild", "narrative", "page"), default="import")
+    parser.add_argument("--phase", choices=("import", "rebuild", "narrative", "page", "api"), default="import")
     parser.add_argument("--statements", type=int, default=50000)
     parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--url", default=DEFAULT_URL)
@@ -139,7 +139,8 @@ def _run(args: argparse.Namespace, settings: Settings, profile: cProfile.Profile
     if settings.database_url:
         os.environ["CHRONICLE_DATABASE_URL"] = settings.database_url
     client = create_app({"CHRONICLE_DATA": str(settings.data_dir), "TESTING": True}).test_client()
-    paths = [f"/narrative?{urlencode({'as_of': day, 'lens': lens})}" for day, lens in questions]
+    prefix = "/api/v1/narrative" if args.phase == "api" else "/narrative"
+    paths = [f"{prefix}?{urlencode({'as_of': day, 'lens': lens})}" for day, lens in questions]
     profile.runcall(lambda: [client.get(path) for path in paths])
 
 

@@ -335,9 +335,7 @@ class Chronicle(Application[UUID]):
         """Every version of every claim in a lens, in stated order, each with what it replaced."""
         self.catch_up()
         chosen, known = self.resolve_lens(lens), _moment(known_at)
-        rows = [row for topic in self.view.entries("topic") for row in self.view.topic_rows(topic["id"], known)
-                if _in_lens(row, chosen)]
-        rows.sort(key=lambda r: (r["stated_on"], r["claim_slug"], r["version"]))
+        rows = self.view.lens_rows(chosen, known)
         return {"lens": chosen.name, "known_at": known, "history": folds.topic_history(rows)}
 
     def narrative_days(self, lens: str | None = "official", known_at: str | None = None) -> list[str]:
@@ -436,12 +434,6 @@ def _bound(text: str | None, name: str) -> str | None:
 
 def _mentions(place: str | None, wanted: str | None) -> bool:
     return not wanted or wanted.casefold() in (place or "").casefold()
-
-
-def _in_lens(row: dict, lens: Lens) -> bool:
-    """The store's lens rule, for rows already read: the source's or the channel's camp or id."""
-    return (lens.everyone or bool({row["source_camp"], row["via_camp"]} & lens.camps)
-            or bool({row["source_id"], row["via_id"]} & lens.source_ids))
 
 
 def _when(occurred: dict, order: int, slug: str) -> tuple:

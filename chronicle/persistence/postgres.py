@@ -517,6 +517,11 @@ class PostgresViewStore(ViewStore):
             WHERE (l.claim_id = ANY(%(ids)s) OR l.target_id = ANY(%(ids)s)) AND {when}
             ORDER BY l.stated_on, a.slug, b.slug, l.relation""", params)
 
+    def lens_rows(self, lens: Lens, known_at: str | None) -> list[dict]:
+        params: dict = {}
+        where = f"{_recorded('v', known_at, params)} AND {_in_lens(lens, params)}"
+        return self._rows(where, params, "v.stated_on, c.slug, v.version", "" if lens.everyone else _SPEAKERS)
+
     def topic_rows(self, topic_id: str, known_at: str | None) -> list[dict]:
         params: dict = {"topic": topic_id}
         where = f"v.topic_id = %(topic)s AND {_recorded('v', known_at, params)}"

@@ -331,6 +331,11 @@ class SQLiteViewStore(ViewStore):
             ORDER BY l.stated_on, a.slug, b.slug, l.relation"""
         return [dict(row) for row in self.db.execute(sql, params).fetchall()]
 
+    def lens_rows(self, lens: Lens, known_at: str | None) -> list[dict]:
+        params: dict = {}
+        where = f"{_recorded('v', known_at, params)} AND {self._in_lens(lens, params)}"
+        return self._rows(where, params, "v.stated_on, c.slug, v.version")
+
     def topic_rows(self, topic_id: str, known_at: str | None) -> list[dict]:
         params: dict = {"topic": topic_id}
         where = f"v.topic_id = :topic AND {_recorded('v', known_at, params)}"

@@ -84,6 +84,10 @@ class ViewStore(ABC):
         """Links from or to the given claims."""
 
     @abstractmethod
+    def lens_rows(self, lens: Lens, known_at: str | None) -> list[dict]:
+        """Every index row of the lens's sources, in stated order, as the chronicle held them at ``known_at``."""
+
+    @abstractmethod
     def topic_rows(self, topic_id: str, known_at: str | None) -> list[dict]: ...
 
     @abstractmethod
