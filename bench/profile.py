@@ -4,7 +4,8 @@
     python -m bench.profile --data DIR --phase narrative     # on data kept by bench.scale --keep
 
 Phases: ``import`` (a generated history through the domain into a fresh store), ``rebuild``,
-``narrative`` (the in-process narrative of random story lenses), ``page`` (the narrative page
+``narrative`` (the in-process narrative of random story lenses), ``history`` (random topics'
+histories), ``page`` (the narrative page
 through the Flask test client) and ``api`` (the API's narrative, the same way). The components are the packages and modules the self time was
 spent in, so the shares add up to the whole run.
 """
@@ -86,7 +87,7 @@ def summary(profile: cProfile.Profile, top: int = 15) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--phase", choices=("import", "rebuild", "narrative", "page", "api"), default="import")
+    parser.add_argument("--phase", choices=("import", "rebuild", "narrative", "history", "page", "api"), default="import")
     parser.add_argument("--statements", type=int, default=50000)
     parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--url", default=DEFAULT_URL)
@@ -121,7 +122,7 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, bool]:
 
 def _run(args: argparse.Namespace, settings: Settings, profile: cProfile.Profile) -> None:
     chronicle = open_chronicle(settings)
-    if args.phase in ("import", "rebuild") and not (chronicle.recorder.max_notification_id() or 0):
+    if not (chronicle.recorder.max_notification_id() or 0):  # a fresh store: generate and import first
         work = list(history(args.statements, args.seed))  # generated before, so not in the profile
         if args.phase == "import":
             profile.runcall(import_history, chronicle, work)
@@ -133,6 +134,10 @@ def _run(args: argparse.Namespace, settings: Settings, profile: cProfile.Profile
     questions = lens_questions(chronicle.view.entries("source"), args.seed, args.queries, random.Random(args.seed))
     if args.phase == "narrative":
         profile.runcall(lambda: [chronicle.narrative(day, lens) for day, lens in questions])
+        return
+    if args.phase == "history":
+        topics = random.Random(args.seed).sample(chronicle.view.entries("topic"), args.queries)
+        profile.runcall(lambda: [chronicle.topic_history(topic["slug"]) for topic in topics])
         return
     from chronicle_web import create_app
 
