@@ -282,9 +282,13 @@ class SQLiteViewStore(ViewStore):
         """
         held, in_lens = _recorded("v", known_at, params), self._in_lens(lens, params)
         linked = "1=1" if known_at is None else "l.recorded_at <= :known_at"
-        on = (lambda alias: f"{alias}.stated_on {since} :day") if since else (lambda alias: "1=1")
-        column = (lambda alias: f"{pick}({alias}.stated_on) AS day") if pick != "DISTINCT" else (
-            lambda alias: f"DISTINCT {alias}.stated_on AS day")
+
+        def on(alias: str) -> str:
+            return f"{alias}.stated_on {since} :day" if since else "1=1"
+
+        def column(alias: str) -> str:
+            return f"DISTINCT {alias}.stated_on AS day" if pick == "DISTINCT" else f"{pick}({alias}.stated_on) AS day"
+
         return (f"SELECT {column('v')} FROM versions v WHERE {held} AND {in_lens} AND {on('v')} "
                 f"UNION{'' if pick == 'DISTINCT' else ' ALL'} {self._link_days(lens, held, in_lens, linked, column, on)}")
 
