@@ -30,6 +30,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolClosed
 
 from chronicle.domain import ChronicleError
+from chronicle.persistence.days import change_days_query
 from chronicle.projections.names import normalise
 from chronicle.projections.rows import CONTENT_COLUMNS
 from chronicle.projections.store import Lens, PositionMoved, ViewBatch, ViewLocator, ViewStore
@@ -226,30 +227,11 @@ def _in_lens(lens: Lens, params: dict) -> str:
 
 
 def _change_days(lens: Lens, known_at: str | None, params: dict, pick: str, since: str = "") -> str:
-    """The lens's change days as one select: its versions', and those of links touching its claims.
-
-    ``pick`` is "DISTINCT", "MAX" or "MIN"; ``since`` a comparison with %(day)s ("<" or ">"), if any.
-    """
-    held, in_lens = _recorded("v", known_at, params), _in_lens(lens, params)
-    speakers = "" if lens.everyone else _SPEAKERS
-    linked = "TRUE" if known_at is None else "l.recorded_at <= %(known_at)s"
-
-    def on(alias: str) -> str:
-        return f"{alias}.stated_on {since} %(day)s" if since else "TRUE"
-
-    def column(alias: str) -> str:
-        return f"DISTINCT {alias}.stated_on AS day" if pick == "DISTINCT" else f"{pick}({alias}.stated_on) AS day"
-
-    return (f"SELECT {column('v')} FROM versions v{speakers} WHERE {held} AND {in_lens} AND {on('v')} "
-            f"UNION{'' if pick == 'DISTINCT' else ' ALL'} {_link_days(lens, held, in_lens, linked, column, on)}")
-
-
-def _link_days(lens: Lens, held: str, in_lens: str, linked: str, column, on) -> str:
-    if lens.everyone:
-        return f"SELECT {column('l')} FROM links l WHERE {linked} AND {on('l')}"
-    # From the lens's own rows to their links: a lens is far smaller than the links of everyone.
-    return (f"SELECT {column('l')} FROM versions v{_SPEAKERS} JOIN links l ON l.claim_id = v.claim_id OR "
-            f"l.target_id = v.claim_id WHERE {held} AND {in_lens} AND {linked} AND {on('l')}")
+    return change_days_query(
+        held=_recorded("v", known_at, params), in_lens=_in_lens(lens, params),
+        join="" if lens.everyone else _SPEAKERS,
+        linked="TRUE" if known_at is None else "l.recorded_at <= %(known_at)s", everyone=lens.everyone,
+        pick=pick, since=since, day="%(day)s")
 
 
 def _recorded(alias: str, known_at: str | None, params: dict) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from chronicle.persistence.days import change_days_query
 from chronicle.projections.names import normalise
 from chronicle.projections.rows import CONTENT_COLUMNS
 from chronicle.projections.store import Lens, PositionMoved, ViewBatch, ViewLocator, ViewStore
@@ -276,29 +277,10 @@ class SQLiteViewStore(ViewStore):
                 "OR v.via_id IN (SELECT value FROM json_each(:speakers)))")
 
     def _change_days(self, lens: Lens, known_at: str | None, params: dict, pick: str, since: str = "") -> str:
-        """The lens's change days as one select: its versions', and those of links touching its claims.
-
-        ``pick`` is "DISTINCT", "MAX" or "MIN"; ``since`` a comparison with :day ("<" or ">"), if any.
-        """
-        held, in_lens = _recorded("v", known_at, params), self._in_lens(lens, params)
-        linked = "1=1" if known_at is None else "l.recorded_at <= :known_at"
-
-        def on(alias: str) -> str:
-            return f"{alias}.stated_on {since} :day" if since else "1=1"
-
-        def column(alias: str) -> str:
-            return f"DISTINCT {alias}.stated_on AS day" if pick == "DISTINCT" else f"{pick}({alias}.stated_on) AS day"
-
-        return (f"SELECT {column('v')} FROM versions v WHERE {held} AND {in_lens} AND {on('v')} "
-                f"UNION{'' if pick == 'DISTINCT' else ' ALL'} {self._link_days(lens, held, in_lens, linked, column, on)}")
-
-    @staticmethod
-    def _link_days(lens: Lens, held: str, in_lens: str, linked: str, column, on) -> str:
-        if lens.everyone:
-            return f"SELECT {column('l')} FROM links l WHERE {linked} AND {on('l')}"
-        # From the lens's own rows to their links: a lens is far smaller than the links of everyone.
-        return (f"SELECT {column('l')} FROM versions v JOIN links l ON l.claim_id = v.claim_id OR "
-                f"l.target_id = v.claim_id WHERE {held} AND {in_lens} AND {linked} AND {on('l')}")
+        return change_days_query(
+            held=_recorded("v", known_at, params), in_lens=self._in_lens(lens, params), join="",
+            linked="TRUE" if known_at is None else "l.recorded_at <= :known_at", everyone=lens.everyone,
+            pick=pick, since=since, day=":day")
 
     def change_days(self, lens: Lens, known_at: str | None) -> list[str]:
         params: dict = {}
