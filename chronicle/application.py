@@ -17,7 +17,9 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
 from chronicle.dates import PARTS_OF_DAY, FuzzyDate, FuzzyDateError, parse_day
-from chronicle.domain import ChronicleError, Claim, Incident, Source, Topic, editor_cvar, natural_id
+from chronicle.domain import (
+    ChronicleError, Claim, Incident, Source, Story, Topic, editor_cvar, entry_id, natural_id,
+)
 from chronicle.figures import Figure
 from chronicle.integrity import ChainReport, verify_links
 from chronicle.projections import narrative as folds
@@ -41,6 +43,13 @@ class Chronicle(Application[UUID]):
         self.view = views.current()
         self.projection = AsOfProjection(self, self.view, batch_size)
 
+    def upgrade_view(self, progress: Callable[[int, int], None] | None = None) -> bool:
+        """Rebuild the read models if the current ones were written in an older layout."""
+        if self.view.layout == self.view.LAYOUT:
+            return False
+        self.rebuild(progress)
+        return True
+
     # ----- who is writing
 
     @contextmanager
@@ -54,82 +63,129 @@ class Chronicle(Application[UUID]):
 
     # ----- commands
 
+    def start_story(self, slug: str, title: str, description: str | None = None,
+                    period: dict | str | None = None) -> UUID:
+        """Start a story: the contested event its topics, incidents and claims are about."""
+        self._refuse_existing(natural_id("story", slug), "story", slug)
+        return self._commit(Story.start(slug, title, description, period))
+
     def register_source(self, slug: str, name: str, camp: str, kind: str = "organisation",
                         aliases: list | None = None, description: str | None = None) -> UUID:
-        """Register who speaks."""
+        """Register who speaks (a source speaks in every story)."""
         self._refuse_existing(natural_id("source", slug), "source", slug)
         source = Source.register(slug, name, camp, kind, aliases, description)
         return self._commit(source)
 
+    def move_source(self, source: str, camp: str, since: dict | str, note: str | None = None,
+                    citations: list | None = None) -> int:
+        """Record that a source is in another camp from a stated date on."""
+        aggregate = self.repository.get(UUID(self.resolve_source(source)["id"]))
+        aggregate.move(camp, since, note, citations)
+        self._commit(aggregate)
+        return aggregate.version
+
     def open_topic(self, slug: str, title: str, kind: str = "question", unit: str | None = None,
-                   description: str | None = None) -> UUID:
-        """Open a topic (a figure or a question) that claims can be about."""
-        self._refuse_existing(natural_id("topic", slug), "topic", slug)
-        return self._commit(Topic.open(slug, title, kind, unit, description))
+                   description: str | None = None, story: str | None = None) -> UUID:
+        """Open a topic (a figure or a question) that a story's claims can be about."""
+        story = self.story_for_write(story)
+        self._refuse_existing(entry_id("topic", story, slug), "topic", slug, story)
+        return self._commit(Topic.open(story, slug, title, kind, unit, description))
 
     def record_incident(self, slug: str, title: str, occurred: dict | str, place: str | None = None,
-                        description: str | None = None, citations: list | None = None) -> UUID:
-        """Record something that happened."""
-        self._refuse_existing(natural_id("incident", slug), "incident", slug)
-        return self._commit(Incident.record(slug, title, occurred, place, description, citations))
+                        description: str | None = None, citations: list | None = None,
+                        story: str | None = None) -> UUID:
+        """Record something that happened in a story."""
+        story = self.story_for_write(story)
+        self._refuse_existing(entry_id("incident", story, slug), "incident", slug, story)
+        return self._commit(Incident.record(story, slug, title, occurred, place, description, citations))
 
     def state_claim(self, slug: str, source: str, topic: str, stated: dict | str, text: str,
                     quote: str | None = None, figure: dict | None = None, citations: list | None = None,
                     note: str | None = None, via: str | None = None, incidents: list | None = None,
-                    links: list | None = None) -> UUID:
+                    links: list | None = None, story: str | None = None, figures: list | None = None,
+                    quote_language: str | None = None, original: dict | None = None) -> UUID:
         """Record what a source stated, on what date, with any links it makes, in one transaction."""
-        self._refuse_existing(natural_id("claim", slug), "claim", slug)
+        story = self.story_for_write(story)
+        self._refuse_existing(entry_id("claim", story, slug), "claim", slug, story)
         claim = Claim.state(
-            slug, UUID(self.resolve_source(source)["id"]), UUID(self.resolve("topic", topic)["id"]),
+            story, slug, UUID(self.resolve_source(source)["id"]), UUID(self.resolve("topic", topic, story)["id"]),
             stated, text, quote, figure, citations, note,
             via_id=UUID(self.resolve_source(via)["id"]) if via else None,
-            incident_ids=[UUID(self.resolve("incident", i)["id"]) for i in incidents or []],
+            incident_ids=[UUID(self.resolve("incident", i, story)["id"]) for i in incidents or []],
+            figures=self.figures_on_topics(figures, story), quote_language=quote_language, original=original,
         )
         for link in links or []:
-            claim.link(link["relation"], UUID(self.resolve("claim", link["target"])["id"]), link.get("stated"),
-                       link.get("note"))
+            claim.link(link["relation"], UUID(self.resolve("claim", link["target"], story)["id"]),
+                       link.get("stated"), link.get("note"))
         return self._commit(claim)
 
+    def figures_on_topics(self, figures: list | None, story: str) -> list | None:
+        """Figures named by their topic's slug, with the topic's id in its place."""
+        if figures is None:
+            return None
+        found = []
+        for number, figure in enumerate(figures):
+            topic = self.resolve("topic", figure.get("topic", ""), story)
+            if topic["kind"] != "figure":
+                raise InvalidQueryError(f"figures[{number}].topic: {topic['slug']!r} is not a figure topic")
+            found.append({**{k: v for k, v in figure.items() if k != "topic"}, "topic_id": topic["id"]})
+        return found
+
     def revise_claim(self, claim: str, stated: dict | str, expected_version: int | None = None,
-                     **words: Any) -> int:
-        """The source revised its claim (text, quote and/or figure) on a date; returns the new version."""
-        aggregate = self._claim_for_update(claim, expected_version)
+                     story: str | None = None, **words: Any) -> int:
+        """The source revised its claim (text, quote and/or figures) on a date; returns the new version."""
+        aggregate = self._claim_for_update(claim, expected_version, story)
+        if "figures" in words:
+            words["figures"] = self.figures_on_topics(words["figures"], aggregate.story)
         aggregate.revise(stated, **words)
         self._commit(aggregate)
         return aggregate.version
 
     def retract_claim(self, claim: str, stated: dict | str, reason: str, citations: list | None = None,
-                      expected_version: int | None = None) -> int:
+                      expected_version: int | None = None, story: str | None = None) -> int:
         """The source withdrew its claim on a date, for a reason."""
-        aggregate = self._claim_for_update(claim, expected_version)
+        aggregate = self._claim_for_update(claim, expected_version, story)
         aggregate.retract(stated, reason, citations)
         self._commit(aggregate)
         return aggregate.version
 
+    def reinstate_claim(self, claim: str, stated: dict | str, note: str | None = None,
+                        citations: list | None = None, expected_version: int | None = None,
+                        story: str | None = None) -> int:
+        """The source stood by its retracted claim again, from a date, on some evidence."""
+        aggregate = self._claim_for_update(claim, expected_version, story)
+        aggregate.reinstate(stated, note, citations)
+        self._commit(aggregate)
+        return aggregate.version
+
     def link_claims(self, claim: str, relation: str, target: str, stated: dict | str | None = None,
-                    note: str | None = None, expected_version: int | None = None) -> int:
-        """Record that one claim disputes, contradicts, reframes or supports another."""
-        aggregate = self._claim_for_update(claim, expected_version)
-        aggregate.link(relation, UUID(self.resolve("claim", target)["id"]), stated, note)
+                    note: str | None = None, expected_version: int | None = None,
+                    story: str | None = None) -> int:
+        """Record that one claim disputes, contradicts, reframes or supports another of its story."""
+        aggregate = self._claim_for_update(claim, expected_version, story)
+        aggregate.link(relation, UUID(self.resolve("claim", target, aggregate.story)["id"]), stated, note)
         self._commit(aggregate)
         return aggregate.version
 
     def correct_claim(self, claim: str, changes: dict, reason: str, version: int | None = None,
-                      expected_version: int | None = None) -> int:
+                      expected_version: int | None = None, story: str | None = None) -> int:
         """An editor fixes the chronicle's entry for a claim (not what the source said)."""
-        aggregate = self._claim_for_update(claim, expected_version)
+        aggregate = self._claim_for_update(claim, expected_version, story)
         changes = dict(changes)
         for name, kind in (("source_id", "source"), ("via_id", "source"), ("topic_id", "topic")):
             if changes.get(name) is not None:
-                found = self.resolve_source(changes[name]) if kind == "source" else self.resolve(kind, changes[name])
+                found = (self.resolve_source(changes[name]) if kind == "source"
+                         else self.resolve(kind, changes[name], aggregate.story))
                 changes[name] = UUID(found["id"])
+        if changes.get("figures") is not None:
+            changes["figures"] = self.figures_on_topics(changes["figures"], aggregate.story)
         aggregate.correct(changes, reason, version)
         self._commit(aggregate)
         return aggregate.version
 
-    def amend_entry(self, kind: str, key: str, changes: dict, reason: str) -> int:
-        """An editor corrects a source, topic or incident entry."""
-        entry = self.resolve_source(key) if kind == "source" else self.resolve(kind, key)
+    def amend_entry(self, kind: str, key: str, changes: dict, reason: str, story: str | None = None) -> int:
+        """An editor corrects a story, source, topic or incident entry."""
+        entry = self.resolve_source(key) if kind == "source" else self.resolve(kind, key, story)
         aggregate = self.repository.get(UUID(entry["id"]))
         aggregate.amend(changes, reason)
         self._commit(aggregate)
@@ -148,12 +204,13 @@ class Chronicle(Application[UUID]):
         self.save_all(aggregate)
         return aggregate.id
 
-    def _refuse_existing(self, entry_id: UUID, kind: str, slug: str) -> None:
+    def _refuse_existing(self, entry_id: UUID, kind: str, slug: str, story: str | None = None) -> None:
         if entry_id in self.repository:
-            raise DuplicateEntryError(f"a {kind} with slug {slug!r} already exists")
+            where = f" in story {story!r}" if story else ""
+            raise DuplicateEntryError(f"a {kind} with slug {slug!r} already exists{where}")
 
-    def _claim_for_update(self, key: str, expected_version: int | None) -> Claim:
-        claim = self.repository.get(UUID(self.resolve("claim", key)["id"]))
+    def _claim_for_update(self, key: str, expected_version: int | None, story: str | None = None) -> Claim:
+        claim = self.repository.get(UUID(self.resolve("claim", key, story)["id"]))
         if expected_version is not None and claim.version != expected_version:
             raise StaleVersionError(
                 f"claim {claim.slug!r} is at version {claim.version}, not {expected_version}: "
@@ -202,13 +259,48 @@ class Chronicle(Application[UUID]):
         names = ", ".join(m["slug"] for m in matches)
         raise UnknownEntryError(f"{key!r} could be any of these sources: {names}")
 
-    def resolve(self, kind: str, key: str) -> dict:
-        """A topic, incident or claim by id or slug."""
+    def resolve(self, kind: str, key: str, story: str | None = None) -> dict:
+        """A story, topic, incident or claim by id or slug (a slug within its story)."""
         if kind == "source":
             return self.resolve_source(key)
-        found = self.view.entry(kind, str(key))
-        if not found:
-            raise UnknownEntryError(f"no {kind} is called {key!r}")
+        if kind == "story":
+            return self.resolve_story(key)
+        story = self.resolve_story(story)["slug"]
+        found = self.view.entry(kind, str(key), story)
+        if not found or found.get("story") != story:
+            raise UnknownEntryError(f"no {kind} is called {key!r} in story {story!r}")
+        return found
+
+    def resolve_story(self, key: str | None) -> dict:
+        """A story by slug or id; with none named, the chronicle's only story."""
+        stories = self.view.entries("story")
+        if key is None:
+            if len(stories) == 1:
+                return stories[0]
+            if not stories:
+                raise UnknownEntryError("this chronicle holds no story yet: load one first")
+            names = ", ".join(s["slug"] for s in stories)
+            raise UnknownEntryError(f"this chronicle holds {len(stories)} stories: name one ({names})")
+        for found in stories:
+            if key in (found["slug"], found["id"]):
+                return found
+        raise UnknownEntryError(f"no story is called {key!r}")
+
+    def story_for_write(self, key: str | None) -> str:
+        """The story a new entry goes in: the one named (which must exist), else the only one."""
+        return self.resolve_story(key)["slug"]
+
+    def stories(self) -> list[dict]:
+        """Every story with its title, period, counts and the last day its story changed."""
+        self.catch_up()
+        facts = {f["slug"]: f for f in self.view.story_facts()}
+        found = []
+        for entry in self.view.entries("story"):
+            known = facts.get(entry["slug"], {})
+            period = folds.present_date(FuzzyDate.from_dict(entry["period"])) if entry.get("period") else None
+            found.append({**entry, "period": period,
+                          "counts": {k: known.get(k, 0) for k in ("topics", "incidents", "claims")},
+                          "first_day": known.get("first_day"), "last_day": known.get("last_day")})
         return found
 
     def resolve_lens(self, spec: str | None) -> Lens:
@@ -226,53 +318,58 @@ class Chronicle(Application[UUID]):
 
     # ----- queries
 
-    def narrative(self, as_of: str, lens: str | None = "official", known_at: str | None = None) -> dict:
-        """The claims current on a date for a lens, by topic, as the chronicle held them then."""
+    def narrative(self, as_of: str, lens: str | None = "official", known_at: str | None = None,
+                  story: str | None = None) -> dict:
+        """A story's claims current on a date for a lens, by topic, as the chronicle held them then."""
         self.catch_up()
         day, known = _day(as_of), _moment(known_at)
-        chosen = self.resolve_lens(lens)
-        rows = self.view.narrative_rows(day, chosen, known)
+        chosen, slug = self.resolve_lens(lens), self.resolve_story(story)["slug"]
+        rows = self.view.narrative_rows(slug, day, chosen, known)
         links = self.view.links(sorted({r["claim_id"] for r in rows}), known)
-        return {"as_of": day, "lens": chosen.name, "known_at": known,
+        return {"story": slug, "as_of": day, "lens": chosen.name, "known_at": known,
                 "topics": folds.narrate(rows, links, day)}
 
-    def diff(self, start: str, end: str, lens: str | None = "official", known_at: str | None = None) -> dict:
+    def diff(self, start: str, end: str, lens: str | None = "official", known_at: str | None = None,
+             story: str | None = None) -> dict:
         """What changed in the lens's story between two dates."""
         first, last = sorted((_day(start), _day(end)))
-        before = self.narrative(first, lens, known_at)
-        after = self.narrative(last, lens, known_at)
+        before = self.narrative(first, lens, known_at, story)
+        after = self.narrative(last, lens, known_at, story)
         ids = sorted({c["id"] for g in after["topics"] for c in g["claims"]})
         links = self.view.links(ids, after["known_at"])
-        return {"from": first, "to": last, "lens": after["lens"], "known_at": after["known_at"],
-                **folds.diff(before["topics"], after["topics"], links, first, last)}
+        return {"story": after["story"], "from": first, "to": last, "lens": after["lens"],
+                "known_at": after["known_at"], **folds.diff(before["topics"], after["topics"], links, first, last)}
 
-    def topic_history(self, topic: str, known_at: str | None = None) -> dict:
+    def topic_history(self, topic: str, known_at: str | None = None, story: str | None = None) -> dict:
         """Every version of every claim on a topic, in stated order, with who said it and why."""
         self.catch_up()
-        entry = self.resolve("topic", topic)
+        entry = self.resolve("topic", topic, story)
         rows = self.view.topic_rows(entry["id"], _moment(known_at))
-        return {"topic": _public(entry), "known_at": _moment(known_at), "history": folds.topic_history(rows)}
+        return {"story": entry["story"], "topic": _public(entry), "known_at": _moment(known_at),
+                "history": folds.topic_history(rows)}
 
-    def claim_history(self, claim: str, known_at: str | None = None) -> dict:
+    def claim_history(self, claim: str, known_at: str | None = None, story: str | None = None) -> dict:
         """A claim's versions with what changed, its editorial corrections, and its links."""
         self.catch_up()
-        entry = self.resolve("claim", claim)
+        entry = self.resolve("claim", claim, story)
         known = _moment(known_at)
         rows = self.view.claim_rows(entry["id"], known)
         state = self.mapper.transcoder.decode(self.view.claim_state(entry["id"]))
         corrections = [fix for fix in state.get("corrections", []) if known is None or fix["at"] <= known]
         links = folds._links_by_claim(self.view.links([entry["id"]], known), None).get(entry["id"], [])
-        return {"claim": entry["slug"], "id": entry["id"], "known_at": known, "entry_version": state["_version"],
+        return {"story": entry["story"], "claim": entry["slug"], "id": entry["id"], "known_at": known,
+                "entry_version": state["_version"],
                 "versions": folds.claim_versions(rows), "corrections": corrections, "links": links}
 
-    def timeline(self, as_of: str, lens: str | None = "official", known_at: str | None = None) -> dict:
+    def timeline(self, as_of: str, lens: str | None = "official", known_at: str | None = None,
+                 story: str | None = None) -> dict:
         """The lens's story as of a day: incidents in occurred order with their claims; other claims by day stated."""
-        story = self.narrative(as_of, lens, known_at)
+        story = self.narrative(as_of, lens, known_at, story)
         items: dict[tuple, dict] = {}
-        for incident in self.incidents(occurred_to=story["as_of"]):
+        for incident in self.incidents(occurred_to=story["as_of"], story=story["story"]):
             items[_when(incident["occurred"], 0, incident["slug"])] = {
                 "on": incident["occurred"]["on"], "incident": incident, "claims": []}
-        incidents = {i["id"]: i for i in self.incidents()}
+        incidents = {i["id"]: i for i in self.incidents(story=story["story"])}
         for group in story["topics"]:
             for claim in group["claims"]:
                 claim = {**claim, "topic_title": group["topic"]["title"]}
@@ -287,16 +384,16 @@ class Chronicle(Application[UUID]):
             item["claims"].sort(key=lambda c: (c["stated"]["on"], c["claim"]))
         figures = [{"topic": g["topic"], "claim": next(c for c in g["claims"] if c["claim"] == g["current"])}
                    for g in story["topics"] if g["current"]]
-        return {"as_of": story["as_of"], "lens": story["lens"], "known_at": story["known_at"],
+        return {"story": story["story"], "as_of": story["as_of"], "lens": story["lens"], "known_at": story["known_at"],
                 "figures": figures, "items": [items[key] for key in sorted(items)]}
 
     def _incident_ids(self, claim_id: str) -> list[str]:
         state = self.mapper.transcoder.decode(self.view.claim_state(claim_id))
         return [str(i) for i in state.get("incident_ids") or []]
 
-    def claim_since(self, claim: str, entry_version: int) -> dict:
+    def claim_since(self, claim: str, entry_version: int, story: str | None = None) -> dict:
         """A claim's latest words when its entry was at a version, its latest words now, and the events between."""
-        claim_id = UUID(self.resolve("claim", claim)["id"])
+        claim_id = UUID(self.resolve("claim", claim, story)["id"])
         then = self.repository.get(claim_id, version=entry_version)
         now = self.repository.get(claim_id)
         events = [{"version": e.originator_version, "event": type(e).__name__, "editor": getattr(e, "editor", None),
@@ -314,50 +411,55 @@ class Chronicle(Application[UUID]):
         counts = {kind: sum(1 for v in versions if v["kind"] == kind) for kind in ("stated", "revised", "retracted")}
         return {"source": _public(entry), "counts": counts, "versions": versions}
 
-    def entries(self, kind: str) -> list[dict]:
-        """All sources, topics or incidents."""
+    def entries(self, kind: str, story: str | None = None) -> list[dict]:
+        """All sources or stories, or a story's topics or incidents."""
         self.catch_up()
-        return [_public(e) for e in self.view.entries(kind)]
+        if kind in ("source", "story"):
+            return [_public(e) for e in self.view.entries(kind)]
+        return [_public(e) for e in self.view.entries(kind, self.resolve_story(story)["slug"])]
 
     def incidents(self, occurred_from: str | None = None, occurred_to: str | None = None,
-                  place: str | None = None) -> list[dict]:
-        """Incidents that may have occurred between two days, optionally at a place; dates presented."""
+                  place: str | None = None, story: str | None = None) -> list[dict]:
+        """A story's incidents that may have occurred between two days, optionally at a place; dates presented."""
         first = _bound(occurred_from, "occurred_from") or "0000-01-01"
         last = _bound(occurred_to, "occurred_to") or "9999-12-31"
         found = []
-        for entry in self.entries("incident"):
+        for entry in self.entries("incident", story):
             when = FuzzyDate.from_dict(entry["occurred"])
             if when.start.isoformat() <= last and when.end.isoformat() >= first and _mentions(entry["place"], place):
                 found.append({**entry, "occurred": folds.present_date(when)})
         return sorted(found, key=lambda e: (e["occurred"]["on"], e["slug"]))
 
-    def lens_history(self, lens: str | None = "official", known_at: str | None = None) -> dict:
-        """Every version of every claim in a lens, in stated order, each with what it replaced."""
+    def lens_history(self, lens: str | None = "official", known_at: str | None = None,
+                     story: str | None = None) -> dict:
+        """Every version of every claim of a story in a lens, in stated order, each with what it replaced."""
         self.catch_up()
-        chosen, known = self.resolve_lens(lens), _moment(known_at)
-        rows = self.view.lens_rows(chosen, known)
-        return {"lens": chosen.name, "known_at": known, "history": folds.topic_history(rows)}
+        chosen, known, slug = self.resolve_lens(lens), _moment(known_at), self.resolve_story(story)["slug"]
+        rows = self.view.lens_rows(slug, chosen, known)
+        return {"story": slug, "lens": chosen.name, "known_at": known, "history": folds.topic_history(rows)}
 
-    def narrative_days(self, lens: str | None = "official", known_at: str | None = None) -> list[str]:
+    def narrative_days(self, lens: str | None = "official", known_at: str | None = None,
+                       story: str | None = None) -> list[str]:
         """The stated days on which a lens's narrative changed: a claim stated, revised, retracted or linked."""
         self.catch_up()
-        return self.view.change_days(self.resolve_lens(lens), _moment(known_at))
+        return self.view.change_days(self.resolve_story(story)["slug"], self.resolve_lens(lens), _moment(known_at))
 
-    def changes_around(self, day: str, lens: str | None = "official",
-                       known_at: str | None = None) -> tuple[str | None, str | None]:
+    def changes_around(self, day: str, lens: str | None = "official", known_at: str | None = None,
+                       story: str | None = None) -> tuple[str | None, str | None]:
         """The nearest days before and after ``day`` on which the lens's narrative changed."""
         self.catch_up()
-        return self.view.days_around(_day(day), self.resolve_lens(lens), _moment(known_at))
+        return self.view.days_around(self.resolve_story(story)["slug"], _day(day), self.resolve_lens(lens),
+                                     _moment(known_at))
 
     def camps(self, limit: int | None = None) -> list[str]:
         """The camps the chronicle's sources are in, in order (the first ``limit`` of them)."""
         self.catch_up()
         return self.view.camps(limit)
 
-    def count(self, kind: str) -> int:
-        """How many sources, topics, incidents or claims the chronicle holds."""
+    def count(self, kind: str, story: str | None = None) -> int:
+        """How many stories or sources the chronicle holds, or topics, incidents or claims (in a story)."""
         self.catch_up()
-        return self.view.count(kind)
+        return self.view.count(kind, story)
 
     def last_recorded_at(self) -> str | None:
         """When the last event in the log was recorded; None for an empty chronicle."""
@@ -365,10 +467,12 @@ class Chronicle(Application[UUID]):
         last = next(self.event_log(max(position - 1, 0), 1), None)
         return last["recorded_at"] if last else None
 
-    def search(self, text: str, kind: str | None = None, limit: int = 50) -> list[dict]:
-        """Claims, quotes, sources (with their aliases), topics and incidents matching every word."""
+    def search(self, text: str, kind: str | None = None, limit: int = 50, story: str | None = None) -> list[dict]:
+        """Claims, quotes, sources (with their aliases), topics, incidents and stories matching every word,
+        in every story (or one), each hit with the story it is in."""
         self.catch_up()
-        return self.view.search(re.findall(r"\w+", text or ""), kind, limit)
+        slug = self.resolve_story(story)["slug"] if story else None
+        return self.view.search(re.findall(r"\w+", text or ""), kind, limit, slug)
 
     def audit(self, after: int = 0, limit: int = 100, kind: str | None = None,
               event: str | None = None, editor: str | None = None) -> list[dict]:

@@ -13,6 +13,7 @@ def open_chronicle(settings: Settings) -> Chronicle:
     with opening(settings):
         chronicle = Chronicle(env=event_store_env(settings), views=view_locator(settings),
                               batch_size=settings.view_batch_size)
+    chronicle.upgrade_view()
     chronicle.catch_up()
     return chronicle
 

@@ -59,6 +59,7 @@ def command(*args: Any, **kwargs: Any) -> Callable:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON described by the chronicle's schemas.")
+story_option = click.option("--story", help="The story asked about (may be left out when the chronicle holds one).")
 known_at_option = click.option("--known-at", help="Answer as the chronicle stood at this time (ISO 8601).")
 lens_option = click.option("--lens", default="official", show_default=True,
                            help="official, everyone, a camp, a source, or several joined by commas.")
@@ -87,7 +88,8 @@ def load(ctx: Context, path: Path, as_json: bool) -> None:
         report = load_chronicle(ctx.chronicle, path, progress_bar("indexing"))
     if as_json:
         return emit(schemas.LoadReportOut(), report)
-    made = ", ".join(f"{n} {kind}s" for kind, n in report.created.items() if n) or "nothing new"
+    plural = {"story": "stories"}
+    made = ", ".join(f"{n} {plural.get(kind, kind + 's')}" for kind, n in report.created.items() if n) or "nothing new"
     click.echo(f"loaded {len(report.files)} file(s): {made}; {report.events} events recorded, "
                f"{report.unchanged} entries already present")
 
@@ -96,13 +98,14 @@ def load(ctx: Context, path: Path, as_json: bool) -> None:
 @click.option("--as-of", required=True, help="The day (YYYY-MM-DD) the story is told as of.")
 @lens_option
 @known_at_option
+@story_option
 @json_option
-def narrative(ctx: Context, as_of: str, lens: str, known_at: str | None, as_json: bool) -> None:
+def narrative(ctx: Context, as_of: str, lens: str, known_at: str | None, story: str | None, as_json: bool) -> None:
     """The claims current on a day for a lens, by topic, with their status."""
-    answer = ctx.chronicle.narrative(as_of, lens, known_at)
+    answer = ctx.chronicle.narrative(as_of, lens, known_at, story)
     if as_json:
         return emit(schemas.NarrativeOut(), answer)
-    click.echo(f"Narrative as of {answer['as_of']}, lens {answer['lens']}"
+    click.echo(f"Narrative of {answer['story']} as of {answer['as_of']}, lens {answer['lens']}"
                + (f", as known at {answer['known_at']}" if answer["known_at"] else ""))
     for group in answer["topics"]:
         topic = group["topic"]
@@ -123,10 +126,11 @@ def _flags(claim: dict) -> str:
 @command("history")
 @click.argument("topic")
 @known_at_option
+@story_option
 @json_option
-def history(ctx: Context, topic: str, known_at: str | None, as_json: bool) -> None:
+def history(ctx: Context, topic: str, known_at: str | None, story: str | None, as_json: bool) -> None:
     """Every version of every claim on a topic: who, when, what it replaced, why."""
-    answer = ctx.chronicle.topic_history(topic, known_at)
+    answer = ctx.chronicle.topic_history(topic, known_at, story)
     if as_json:
         return emit(schemas.TopicHistoryOut(), answer)
     click.echo(f"History of {answer['topic']['title']} ({answer['topic']['slug']})")
@@ -139,10 +143,11 @@ def history(ctx: Context, topic: str, known_at: str | None, as_json: bool) -> No
 @command("claim")
 @click.argument("claim")
 @known_at_option
+@story_option
 @json_option
-def claim(ctx: Context, claim: str, known_at: str | None, as_json: bool) -> None:
+def claim(ctx: Context, claim: str, known_at: str | None, story: str | None, as_json: bool) -> None:
     """A claim's versions with what changed, its editorial corrections and its links."""
-    answer = ctx.chronicle.claim_history(claim, known_at)
+    answer = ctx.chronicle.claim_history(claim, known_at, story)
     if as_json:
         return emit(schemas.ClaimHistoryOut(), answer)
     click.echo(f"Claim {answer['claim']} (entry version {answer['entry_version']})")
@@ -161,10 +166,12 @@ def claim(ctx: Context, claim: str, known_at: str | None, as_json: bool) -> None
 @click.argument("end")
 @lens_option
 @known_at_option
+@story_option
 @json_option
-def diff(ctx: Context, start: str, end: str, lens: str, known_at: str | None, as_json: bool) -> None:
+def diff(ctx: Context, start: str, end: str, lens: str, known_at: str | None, story: str | None,
+         as_json: bool) -> None:
     """What changed in a lens's story between two days."""
-    answer = ctx.chronicle.diff(start, end, lens, known_at)
+    answer = ctx.chronicle.diff(start, end, lens, known_at, story)
     if as_json:
         return emit(schemas.DiffOut(), answer)
     click.echo(f"Changes from {answer['from']} to {answer['to']}, lens {answer['lens']}")
@@ -197,22 +204,36 @@ def source(ctx: Context, name: str, known_at: str | None, as_json: bool) -> None
     src = answer["source"]
     click.echo(f"{src['name']} ({src['slug']}), camp {src['camp']}; also {', '.join(src['aliases']) or '-'}")
     click.echo(", ".join(f"{n} {k}" for k, n in answer["counts"].items()))
-    rows = [(v["stated"]["label"], v["kind"], v["claim"], v["reason"] or v["text"]) for v in answer["versions"]]
-    click.echo(table(["stated", "kind", "claim", "text or reason"], rows))
+    rows = [(v["story"], v["stated"]["label"], v["kind"], v["claim"], v["reason"] or v["text"])
+            for v in answer["versions"]]
+    click.echo(table(["story", "stated", "kind", "claim", "text or reason"], rows))
 
 
 @command("list")
 @click.argument("kind", type=click.Choice(["sources", "topics", "incidents"]))
+@story_option
 @json_option
-def list_entries(ctx: Context, kind: str, as_json: bool) -> None:
-    """List the sources, topics or incidents."""
-    entries = ctx.chronicle.entries(kind[:-1])
+def list_entries(ctx: Context, kind: str, story: str | None, as_json: bool) -> None:
+    """List the sources (of every story), or a story's topics or incidents."""
+    entries = ctx.chronicle.entries(kind[:-1], story)
     schema = {"sources": schemas.SourceOut, "topics": schemas.TopicOut, "incidents": schemas.IncidentOut}[kind]
     if as_json:
         return emit(schema(), entries, many=True)
     columns = {"sources": ("slug", "camp", "name"), "topics": ("slug", "kind", "title"),
                "incidents": ("slug", "place", "title")}[kind]
     click.echo(table(list(columns), [[e.get(c) for c in columns] for e in entries]))
+
+
+@command("stories")
+@json_option
+def stories(ctx: Context, as_json: bool) -> None:
+    """The stories the chronicle holds, each with its period, its counts and the day it last changed."""
+    found = ctx.chronicle.stories()
+    if as_json:
+        return emit(schemas.StoryOut(), found, many=True)
+    rows = [(s["slug"], (s["period"] or {}).get("label", ""), s["counts"]["claims"], s["last_day"] or "", s["title"])
+            for s in found]
+    click.echo(table(["story", "period", "claims", "last change", "title"], rows))
 
 
 @command("events")
@@ -291,71 +312,6 @@ def migrate(ctx: Context, url: str, batch: int) -> None:
                f"matches; read models caught up ({report.indexed} events indexed)")
 
 
-@command("revise")
-@click.argument("claim")
-@click.option("--stated", required=True, help="When the source revised it (EDTF date).")
-@click.option("--text")
-@click.option("--quote")
-@click.option("--figure", help='JSON, e.g. {"value": 227, "unit": "people"}')
-@click.option("--citation", "document", help="The document the revision was reported in.")
-@click.option("--if-version", type=int, help="Refuse unless the claim is still at this entry version.")
-def revise(ctx: Context, claim: str, stated: str, text: str | None, quote: str | None, figure: str | None,
-           document: str | None, if_version: int | None) -> None:
-    """Record that a source revised its claim."""
-    with ctx.chronicle.editing_as(ctx.settings.editor):
-        version = ctx.chronicle.revise_claim(claim, stated, if_version, text=text, quote=quote,
-                                             figure=_json_arg(figure, "--figure"), citations=_citations(document))
-    click.echo(f"revised {claim}: entry version {version}")
-
-
-@command("retract")
-@click.argument("claim")
-@click.option("--stated", required=True, help="When the source withdrew it (EDTF date).")
-@click.option("--reason", required=True)
-@click.option("--citation", "document", help="The document the retraction was reported in.")
-@click.option("--if-version", type=int, help="Refuse unless the claim is still at this entry version.")
-def retract(ctx: Context, claim: str, stated: str, reason: str, document: str | None, if_version: int | None) -> None:
-    """Record that a source retracted its claim."""
-    with ctx.chronicle.editing_as(ctx.settings.editor):
-        version = ctx.chronicle.retract_claim(claim, stated, reason, _citations(document), if_version)
-    click.echo(f"retracted {claim}: entry version {version}")
-
-
-@command("correct")
-@click.argument("claim")
-@click.option("--reason", required=True, help="Why the chronicle's entry was wrong.")
-@click.option("--version", "claim_version", type=int, help="Which version of the claim to fix (0 = the statement).")
-@click.option("--set", "assignments", multiple=True, metavar="FIELD=VALUE",
-              help="A field to fix: text, quote, note, stated, figure (JSON), source, topic, via.")
-@click.option("--if-version", type=int, help="Refuse unless the claim is still at this entry version.")
-def correct(ctx: Context, claim: str, reason: str, claim_version: int | None, assignments: tuple[str, ...],
-            if_version: int | None) -> None:
-    """Fix the chronicle's own entry for a claim (an editorial correction, not a revision)."""
-    renamed = {"source": "source_id", "via": "via_id", "topic": "topic_id"}
-    changes = {}
-    for assignment in assignments:
-        name, sep, value = assignment.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{assignment!r} is not FIELD=VALUE", param_hint="--set")
-        changes[renamed.get(name, name)] = _json_arg(value, f"--set {name}") if name in ("figure", "citations") else value
-    with ctx.chronicle.editing_as(ctx.settings.editor):
-        version = ctx.chronicle.correct_claim(claim, changes, reason, claim_version, if_version)
-    click.echo(f"corrected {claim}: entry version {version}")
-
-
-def _json_arg(text: str | None, name: str) -> Any:
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise click.BadParameter(f"not JSON: {error}", param_hint=name) from None
-
-
-def _citations(document: str | None) -> list:
-    return [{"document": document}] if document else []
-
-
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -427,3 +383,7 @@ def token_revoke(ctx: Context, name: str) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# The commands that record what sources said and what editors fixed.
+from chronicle import cli_writes  # noqa: E402,F401

@@ -23,16 +23,26 @@ from chronicle.figures import Figure, FigureError
 editor_cvar: ContextVar[str] = ContextVar("editor", default="system")
 
 NAMESPACE = UUID("6f1d4a52-6a43-4f55-8d4b-6f2d1c0c4e21")
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}\Z")
+LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*\Z")
+# The one story of a chronicle written before stories existed: its entries keep their ids.
+LEGACY_STORY = "chronicle"
 TOPIC_KINDS = ("figure", "question")
 RELATIONS = ("disputes", "contradicts", "reframes", "supports")
 CLAIM_FIELDS = ("source_id", "topic_id", "via_id", "incident_ids")
-VERSION_FIELDS = ("text", "quote", "figure", "citations", "stated", "note", "reason")
+VERSION_FIELDS = ("text", "quote", "quote_language", "original", "figure", "figures", "citations", "stated",
+                  "note", "reason")
+VERSION_KINDS = ("stated", "revised", "retracted", "reinstated")
 
 
 def natural_id(kind: str, slug: str) -> UUID:
     """The stable id of an entry: the same slug always gives the same id."""
     return uuid5(NAMESPACE, f"{kind}/{slug}")
+
+
+def entry_id(kind: str, story: str, slug: str) -> UUID:
+    """The stable id of a topic, incident or claim: its slug is unique within its story."""
+    return natural_id(kind, slug if story == LEGACY_STORY else f"{story}/{slug}")
 
 
 def check_slug(slug: str) -> str:
@@ -78,6 +88,38 @@ def parse_figure(value: dict | None) -> dict | None:
     return figure.to_dict() if figure else None
 
 
+def check_language(tag: str | None, name: str = "quote_language") -> str | None:
+    """Refuse a language that is not a BCP 47 tag such as ``en``, ``ru`` or ``kk-Cyrl``."""
+    if tag is not None and (not isinstance(tag, str) or not LANGUAGE.match(tag)):
+        raise InvalidValueError(f"{name} {tag!r} must be a BCP 47 language tag, such as en, ru or kk")
+    return tag
+
+
+def parse_original(original: dict | None) -> dict | None:
+    """The words a translated quote renders: their language, the original text and the translator."""
+    if original is None:
+        return None
+    if not isinstance(original, dict) or set(original) - {"language", "text", "translator"}:
+        raise InvalidValueError("original takes language, text and translator")
+    check_language(original.get("language"), "original.language")
+    return {"language": original.get("language"), "text": original.get("text"),
+            "translator": original.get("translator")}
+
+
+def parse_figures(figures: list | None) -> list:
+    """Figures on other figure topics carried by the same statement, each with its topic's id."""
+    parsed = []
+    for number, figure in enumerate(figures or []):
+        if not isinstance(figure, dict) or not figure.get("topic_id"):
+            raise InvalidValueError(f"figures[{number}] needs the topic it counts")
+        try:
+            checked = Figure.from_dict(figure)
+        except (FigureError, KeyError, TypeError) as error:
+            raise InvalidValueError(f"figures[{number}]: {error}") from None
+        parsed.append({"topic_id": str(figure["topic_id"]), **checked.to_dict()})
+    return parsed
+
+
 def day_of(stated: dict) -> str:
     """The ISO day a stored fuzzy date sorts by."""
     return FuzzyDate.from_dict(stated).sort_key
@@ -114,12 +156,64 @@ class Amendable(Aggregate):
     def _amend(self, changes: dict, reason: str) -> None:
         for name, value in changes.items():
             setattr(self, name, value)
+        self._amended(changes)
+
+    def _amended(self, changes: dict) -> None:
+        """What else an amendment changes in the entry's state (nothing, unless overridden)."""
+
+
+class Story(Amendable):
+    """One contested event: the topics, incidents and claims about it belong to it."""
+
+    amendable = ("title", "description", "period")
+
+    class Started(ChronicleEvent, Aggregate.Created):
+        slug: str
+        title: str
+        description: str | None
+        period: dict | None
+
+    @staticmethod
+    def create_id(slug: str, **_: Any) -> UUID:
+        return natural_id("story", slug)
+
+    @event(Started)
+    def __init__(self, slug: str, title: str, description: str | None, period: dict | None):
+        self.slug = slug
+        self.title = title
+        self.description = description
+        self.period = period
+
+    @classmethod
+    def start(cls, slug: str, title: str, description: str | None = None,
+              period: dict | str | None = None) -> Story:
+        """Start a story after checking its slug, title and period."""
+        check_slug(slug)
+        if not title:
+            raise InvalidValueError("a story needs a title")
+        refuse_nul(title=title, description=description, period=period)
+        return cls(slug=slug, title=title, description=description,
+                   period=parse_date(period, "period") if period is not None else None)
 
 
 class Source(Amendable):
-    """Who speaks: a person, ministry, outlet or group, in a camp, known by several names."""
+    """Who speaks: a person, ministry, outlet or group, in a camp, known by several names.
+
+    Sources are shared by every story. A source's camp can change (an official dismissed, a
+    party leaving government): ``camps`` holds each affiliation with the stated day it holds
+    from, the registered one from the beginning.
+    """
 
     amendable = ("name", "camp", "kind", "aliases", "description")
+
+    class Moved(ChronicleEvent):
+        """The source joined another camp from a stated date on (a statement of fact, with evidence)."""
+
+        camp: str
+        since: dict
+        note: str | None
+        citations: list
+        ref: str | None = None
 
     class Registered(ChronicleEvent, Aggregate.Created):
         slug: str
@@ -141,6 +235,24 @@ class Source(Amendable):
         self.kind = kind
         self.aliases = aliases
         self.description = description
+        self.camps = [{"camp": camp, "since": None}]
+
+    def _amended(self, changes: dict) -> None:
+        if "camp" in changes:
+            self.camps[0] = {"camp": changes["camp"], "since": None}
+            self.camp = camp_on(self.camps, None)
+
+    def move(self, camp: str, since: dict | str, note: str | None = None, citations: list | None = None,
+             ref: str | None = None) -> None:
+        """Record that the source is in another camp from ``since`` on."""
+        check_slug(camp)
+        refuse_nul(note=note, citations=citations)
+        self._move(camp=camp, since=parse_date(since, "since"), note=note, citations=list(citations or []), ref=ref)
+
+    @event(Moved)
+    def _move(self, camp: str, since: dict, note: str | None, citations: list, ref: str | None = None) -> None:
+        self.camps.append({"camp": camp, "since": since})
+        self.camp = camp_on(self.camps, None)
 
     @classmethod
     def register(cls, slug: str, name: str, camp: str, kind: str = "organisation",
@@ -155,24 +267,37 @@ class Source(Amendable):
                    description=description)
 
 
+def camp_on(camps: list[dict], day: str | None) -> str:
+    """The camp of the latest affiliation that holds on ``day`` (None: the latest of all)."""
+    held = [(day_of(a["since"]) if a["since"] else "", n, a["camp"]) for n, a in enumerate(camps)]
+    return max(h for h in held if day is None or h[0] <= day)[2]
+
+
 class Topic(Amendable):
     """What claims are about: a figure (with a unit) or an open question."""
 
     amendable = ("title", "unit", "description")
 
     class Opened(ChronicleEvent, Aggregate.Created):
+        class_version = 2
+        story: str
         slug: str
         title: str
         kind: str
         unit: str | None
         description: str | None
 
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["story"] = LEGACY_STORY
+
     @staticmethod
-    def create_id(slug: str, **_: Any) -> UUID:
-        return natural_id("topic", slug)
+    def create_id(story: str, slug: str, **_: Any) -> UUID:
+        return entry_id("topic", story, slug)
 
     @event(Opened)
-    def __init__(self, slug: str, title: str, kind: str, unit: str | None, description: str | None):
+    def __init__(self, story: str, slug: str, title: str, kind: str, unit: str | None, description: str | None):
+        self.story = story
         self.slug = slug
         self.title = title
         self.kind = kind
@@ -180,9 +305,10 @@ class Topic(Amendable):
         self.description = description
 
     @classmethod
-    def open(cls, slug: str, title: str, kind: str = "question", unit: str | None = None,
+    def open(cls, story: str, slug: str, title: str, kind: str = "question", unit: str | None = None,
              description: str | None = None) -> Topic:
-        """Open a topic; a figure topic needs a unit."""
+        """Open a topic of a story; a figure topic needs a unit."""
+        check_slug(story)
         check_slug(slug)
         if kind not in TOPIC_KINDS:
             raise InvalidValueError(f"topic kind {kind!r} must be one of {', '.join(TOPIC_KINDS)}")
@@ -191,7 +317,7 @@ class Topic(Amendable):
         if not title:
             raise InvalidValueError("a topic needs a title")
         refuse_nul(title=title, unit=unit, description=description)
-        return cls(slug=slug, title=title, kind=kind, unit=unit, description=description)
+        return cls(story=story, slug=slug, title=title, kind=kind, unit=unit, description=description)
 
 
 class Incident(Amendable):
@@ -200,6 +326,8 @@ class Incident(Amendable):
     amendable = ("title", "occurred", "place", "description", "citations")
 
     class Recorded(ChronicleEvent, Aggregate.Created):
+        class_version = 2
+        story: str
         slug: str
         title: str
         occurred: dict
@@ -207,13 +335,18 @@ class Incident(Amendable):
         description: str | None
         citations: list
 
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["story"] = LEGACY_STORY
+
     @staticmethod
-    def create_id(slug: str, **_: Any) -> UUID:
-        return natural_id("incident", slug)
+    def create_id(story: str, slug: str, **_: Any) -> UUID:
+        return entry_id("incident", story, slug)
 
     @event(Recorded)
-    def __init__(self, slug: str, title: str, occurred: dict, place: str | None,
+    def __init__(self, story: str, slug: str, title: str, occurred: dict, place: str | None,
                  description: str | None, citations: list):
+        self.story = story
         self.slug = slug
         self.title = title
         self.occurred = occurred
@@ -222,14 +355,15 @@ class Incident(Amendable):
         self.citations = citations
 
     @classmethod
-    def record(cls, slug: str, title: str, occurred: dict | str, place: str | None = None,
+    def record(cls, story: str, slug: str, title: str, occurred: dict | str, place: str | None = None,
                description: str | None = None, citations: list | None = None) -> Incident:
-        """Record an incident with its (fuzzy) occurred date."""
+        """Record an incident of a story with its (fuzzy) occurred date."""
+        check_slug(story)
         check_slug(slug)
         if not title:
             raise InvalidValueError("an incident needs a title")
         refuse_nul(title=title, occurred=occurred, place=place, description=description, citations=citations)
-        return cls(slug=slug, title=title, occurred=parse_date(occurred, "occurred"), place=place,
+        return cls(story=story, slug=slug, title=title, occurred=parse_date(occurred, "occurred"), place=place,
                    description=description, citations=list(citations or []))
 
 
@@ -237,11 +371,17 @@ class Claim(Aggregate):
     """What a source stated about a topic, and everything that later happened to that statement.
 
     ``versions`` holds the source's own words in stated order: the statement, then each
-    revision or the retraction. An editorial correction rewrites the recorded content of one
-    version (or of the claim's attribution) without adding a version: it is our fix, not theirs.
+    revision, retraction or reinstatement, placed by the day it was stated whatever order it was
+    recorded in (versions of one day keep their recording order). Each version keeps its
+    ``number``, the order it was recorded in, which corrections and readers refer to; what a
+    version leaves out (a revision of the figure alone keeps the words) it takes from the version
+    before it in stated order. An editorial correction rewrites the recorded content of one version
+    (or of the claim's attribution) without adding a version: it is our fix, not theirs.
     """
 
     class Stated(ChronicleEvent, Aggregate.Created):
+        class_version = 2
+        story: str
         slug: str
         source_id: UUID
         topic_id: UUID
@@ -254,8 +394,16 @@ class Claim(Aggregate):
         citations: list
         note: str | None
         ref: str | None = None
+        figures: list = field(default_factory=list)
+        quote_language: str | None = None
+        original: dict | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state.update(story=LEGACY_STORY, figures=[], quote_language=None, original=None)
 
     class Revised(ChronicleEvent):
+        class_version = 2
         stated: dict
         text: str | None
         quote: str | None
@@ -263,10 +411,25 @@ class Claim(Aggregate):
         citations: list
         note: str | None
         ref: str | None = None
+        figures: list | None = None
+        quote_language: str | None = None
+        original: dict | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state.update(figures=None, quote_language=None, original=None)
 
     class Retracted(ChronicleEvent):
         stated: dict
         reason: str
+        citations: list
+        ref: str | None = None
+
+    class Reinstated(ChronicleEvent):
+        """The source stands by its retracted words again, from a stated date, on some evidence."""
+
+        stated: dict
+        note: str | None
         citations: list
         ref: str | None = None
 
@@ -284,28 +447,34 @@ class Claim(Aggregate):
         ref: str | None = None
 
     @staticmethod
-    def create_id(slug: str, **_: Any) -> UUID:
-        return natural_id("claim", slug)
+    def create_id(story: str, slug: str, **_: Any) -> UUID:
+        return entry_id("claim", story, slug)
 
     @event(Stated)
-    def __init__(self, slug: str, source_id: UUID, topic_id: UUID, via_id: UUID | None,
+    def __init__(self, story: str, slug: str, source_id: UUID, topic_id: UUID, via_id: UUID | None,
                  incident_ids: list, stated: dict, text: str, quote: str | None,
-                 figure: dict | None, citations: list, note: str | None, ref: str | None = None):
+                 figure: dict | None, citations: list, note: str | None, ref: str | None = None,
+                 figures: list | None = None, quote_language: str | None = None, original: dict | None = None):
+        self.story = story
         self.slug = slug
         self.source_id = source_id
         self.topic_id = topic_id
         self.via_id = via_id
         self.incident_ids = incident_ids
-        self.versions = [_version("stated", stated, text, quote, figure, citations, note)]
+        self.versions = _resolved([_version(0, "stated", stated, {
+            "text": text, "quote": quote, "quote_language": quote_language, "original": original,
+            "figure": figure, "figures": list(figures or []), "citations": citations, "note": note})])
         self.links: list[dict] = []
         self.refs = [ref] if ref else []
 
     @classmethod
-    def state(cls, slug: str, source_id: UUID, topic_id: UUID, stated: dict | str, text: str,
+    def state(cls, story: str, slug: str, source_id: UUID, topic_id: UUID, stated: dict | str, text: str,
               quote: str | None = None, figure: dict | None = None, citations: list | None = None,
               note: str | None = None, via_id: UUID | None = None, incident_ids: list | None = None,
-              ref: str | None = None) -> Claim:
+              ref: str | None = None, figures: list | None = None, quote_language: str | None = None,
+              original: dict | None = None) -> Claim:
         """A source states something: it needs a source, a topic, a date and words."""
+        check_slug(story)
         check_slug(slug)
         if source_id is None or topic_id is None:
             raise InvalidValueError("a claim needs a source and a topic")
@@ -313,43 +482,55 @@ class Claim(Aggregate):
             raise InvalidValueError("a claim needs the date it was stated")
         if not (text or quote):
             raise InvalidValueError("a claim needs its text or a quote")
-        refuse_nul(text=text, quote=quote, figure=figure, citations=citations, note=note, stated=stated)
-        return cls(slug=slug, source_id=source_id, topic_id=topic_id, via_id=via_id,
+        refuse_nul(text=text, quote=quote, figure=figure, figures=figures, citations=citations, note=note,
+                   stated=stated, original=original)
+        return cls(story=story, slug=slug, source_id=source_id, topic_id=topic_id, via_id=via_id,
                    incident_ids=list(incident_ids or []), stated=parse_date(stated, "stated"),
                    text=text or quote, quote=quote, figure=parse_figure(figure),
-                   citations=list(citations or []), note=note, ref=ref)
+                   citations=list(citations or []), note=note, ref=ref, figures=parse_figures(figures),
+                   quote_language=check_language(quote_language), original=parse_original(original))
 
     @property
     def is_retracted(self) -> bool:
         return self.versions[-1]["kind"] == "retracted"
 
-    @property
-    def latest_day(self) -> str:
-        return day_of(self.versions[-1]["stated"])
+    def version_numbered(self, number: int) -> dict:
+        """The version recorded ``number``-th (0 is the statement)."""
+        return next(v for v in self.versions if v["number"] == number)
 
     def revise(self, stated: dict | str, text: str | None = None, quote: str | None = None,
                figure: dict | None = None, citations: list | None = None, note: str | None = None,
-               ref: str | None = None) -> None:
-        """The source changes its words or its figure, on a date no earlier than its last."""
-        self._check_open("revise")
+               ref: str | None = None, figures: list | None = None, quote_language: str | None = None,
+               original: dict | None = None) -> None:
+        """The source changes its words or its figures, on a date no earlier than its statement."""
         stated = parse_date(stated, "stated")
-        self._check_not_before(stated, "a revision")
-        if text is None and quote is None and figure is None:
+        if text is None and quote is None and figure is None and figures is None:
             raise InvalidValueError("a revision needs new text, a new quote or a new figure")
-        refuse_nul(text=text, quote=quote, figure=figure, citations=citations, note=note)
+        refuse_nul(text=text, quote=quote, figure=figure, figures=figures, citations=citations, note=note,
+                   original=original)
+        self._check_placed("revised", stated)
         self._revise(stated=stated, text=text, quote=quote, figure=parse_figure(figure),
-                     citations=list(citations or []), note=note, ref=ref)
+                     citations=list(citations or []), note=note, ref=ref,
+                     figures=None if figures is None else parse_figures(figures),
+                     quote_language=check_language(quote_language), original=parse_original(original))
 
     def retract(self, stated: dict | str, reason: str, citations: list | None = None,
                 ref: str | None = None) -> None:
         """The source withdraws the claim, saying why (or why others say it did)."""
-        self._check_open("retract")
         stated = parse_date(stated, "stated")
-        self._check_not_before(stated, "a retraction")
         if not reason:
             raise InvalidValueError("a retraction needs a reason")
         refuse_nul(reason=reason, citations=citations)
+        self._check_placed("retracted", stated)
         self._retract(stated=stated, reason=reason, citations=list(citations or []), ref=ref)
+
+    def reinstate(self, stated: dict | str, note: str | None = None, citations: list | None = None,
+                  ref: str | None = None) -> None:
+        """The source stands by a retracted claim again, from a stated date."""
+        stated = parse_date(stated, "stated")
+        refuse_nul(note=note, citations=citations)
+        self._check_placed("reinstated", stated)
+        self._reinstate(stated=stated, note=note, citations=list(citations or []), ref=ref)
 
     def link(self, relation: str, target_id: UUID, stated: dict | str | None = None,
              note: str | None = None, ref: str | None = None) -> None:
@@ -379,48 +560,43 @@ class Claim(Aggregate):
         self._correct(version=version, changes=changes, reason=reason, ref=ref)
 
     def _check_version_correction(self, version: int | None, changes: dict) -> None:
-        if version is None or not 0 <= version < len(self.versions):
+        if not isinstance(version, int) or not 0 <= version < len(self.versions):
             raise InvalidValueError(f"version {version!r} does not exist: the claim has {len(self.versions)}")
         if "figure" in changes:
             changes["figure"] = parse_figure(changes["figure"])
+        if "figures" in changes:
+            changes["figures"] = parse_figures(changes["figures"])
+        if "quote_language" in changes:
+            check_language(changes["quote_language"])
+        if "original" in changes:
+            changes["original"] = parse_original(changes["original"])
         if "stated" in changes:
             changes["stated"] = parse_date(changes["stated"], "stated")
-            day = day_of(changes["stated"])
-            before = self.versions[version - 1] if version else None
-            after = self.versions[version + 1] if version + 1 < len(self.versions) else None
-            if (before and day < day_of(before["stated"])) or (after and day > day_of(after["stated"])):
-                raise DateOrderError(f"corrected date {day} would put version {version} out of order")
+            moved = [dict(v, stated=changes["stated"]) if v["number"] == version else v for v in self.versions]
+            _check_order(moved, f"corrected date {day_of(changes['stated'])} of version {version}")
 
-    def _check_open(self, action: str) -> None:
-        if self.is_retracted:
-            raise ClaimRetractedError(f"claim {self.slug!r} was retracted: it cannot {action}")
-
-    def _check_not_before(self, stated: dict, what: str) -> None:
-        if day_of(stated) < self.latest_day:
-            raise DateOrderError(
-                f"{what} of {self.slug!r} cannot be dated {day_of(stated)}, "
-                f"before the version it revises ({self.latest_day})"
-            )
+    def _check_placed(self, kind: str, stated: dict) -> None:
+        """Refuse a version that cannot stand where its stated day puts it."""
+        _check_order([*self.versions, _version(len(self.versions), kind, stated, {})],
+                     f"a {_NOUNS[kind]} of {self.slug!r} dated {day_of(stated)}")
 
     @event(Revised)
     def _revise(self, stated: dict, text: str | None, quote: str | None, figure: dict | None,
-                citations: list, note: str | None, ref: str | None) -> None:
-        last = self.versions[-1]
-        self.versions.append(_version(
-            "revised", stated,
-            last["text"] if text is None else text,
-            last["quote"] if quote is None and text is None else quote,
-            last["figure"] if figure is None else figure,
-            citations, note,
-        ))
+                citations: list, note: str | None, ref: str | None, figures: list | None = None,
+                quote_language: str | None = None, original: dict | None = None) -> None:
+        self._add("revised", stated, {"text": text, "quote": quote, "quote_language": quote_language,
+                                      "original": original, "figure": figure, "figures": figures,
+                                      "citations": citations, "note": note})
         self._remember(ref)
 
     @event(Retracted)
     def _retract(self, stated: dict, reason: str, citations: list, ref: str | None) -> None:
-        last = self.versions[-1]
-        retracted = _version("retracted", stated, last["text"], last["quote"], last["figure"], citations, None)
-        retracted["reason"] = reason
-        self.versions.append(retracted)
+        self._add("retracted", stated, {"citations": citations, "reason": reason})
+        self._remember(ref)
+
+    @event(Reinstated)
+    def _reinstate(self, stated: dict, note: str | None, citations: list, ref: str | None) -> None:
+        self._add("reinstated", stated, {"citations": citations, "note": note})
         self._remember(ref)
 
     @event(Linked)
@@ -435,18 +611,73 @@ class Claim(Aggregate):
             if name in changes:
                 setattr(self, name, changes[name])
         if version is not None:
-            self.versions[version].update({k: v for k, v in changes.items() if k in VERSION_FIELDS})
+            fixed = self.version_numbered(version)
+            for name, value in changes.items():
+                if name == "stated":
+                    fixed["stated"] = value
+                elif name in VERSION_FIELDS:
+                    fixed["given"][name] = value
+            self.versions = _resolved(self.versions)
         self._remember(ref)
+
+    def _add(self, kind: str, stated: dict, given: dict) -> None:
+        self.versions = _resolved([*self.versions, _version(len(self.versions), kind, stated, given)])
 
     def _remember(self, ref: str | None) -> None:
         if ref:
             self.refs.append(ref)
 
 
-def _version(kind: str, stated: dict, text: str, quote: str | None, figure: dict | None,
-             citations: list, note: str | None) -> dict:
-    return {"kind": kind, "stated": stated, "text": text, "quote": quote, "figure": figure,
-            "citations": citations, "note": note, "reason": None}
+_NOUNS = {"stated": "statement", "revised": "revision", "retracted": "retraction", "reinstated": "reinstatement"}
+# What a version takes from the one before it in stated order when it does not say it.
+_INHERITED = ("text", "figure", "figures")
+_QUOTE = ("quote", "quote_language", "original")
+
+
+def _version(number: int, kind: str, stated: dict, given: dict) -> dict:
+    return {"number": number, "kind": kind, "stated": stated, "given": given}
+
+
+def _ordered(versions: list[dict]) -> list[dict]:
+    return sorted(versions, key=lambda v: (day_of(v["stated"]), v["number"]))
+
+
+def _resolved(versions: list[dict]) -> list[dict]:
+    """The versions in stated order, each with its full words: what it gave, else its predecessor's."""
+    resolved: list[dict] = []
+    for version in _ordered(versions):
+        given, before = version["given"], resolved[-1] if resolved else {}
+        words = {name: given.get(name) if given.get(name) is not None else before.get(name)
+                 for name in _INHERITED}
+        keeps_quote = given.get("quote") is None and given.get("text") is None
+        words.update({name: before.get(name) if keeps_quote else given.get(name) for name in _QUOTE})
+        if version["kind"] == "stated":
+            words.update({name: given.get(name) for name in (*_INHERITED, *_QUOTE)})
+        words["figures"] = list(words["figures"] or [])
+        carry = {k: v for k, v in version.items() if k in ("recorded_at", "recorded_by", "corrections")}
+        resolved.append({**_version(version["number"], version["kind"], version["stated"], given), **words,
+                         "citations": list(given.get("citations") or []), "note": given.get("note"),
+                         "reason": given.get("reason"), **carry})
+    return resolved
+
+
+def _check_order(versions: list[dict], what: str) -> None:
+    """A claim's versions must read, in stated order, as a statement and what followed from it."""
+    ordered = _ordered(versions)
+    first, statement = ordered[0], next(v for v in versions if v["number"] == 0)
+    if first is not statement:
+        raise DateOrderError(
+            f"{what} does not fit: no version can be dated before the claim's statement "
+            f"({day_of(statement['stated'])}), and the {_NOUNS[first['kind']]} would be dated {day_of(first['stated'])}")
+    for before, after in zip(ordered, ordered[1:]):
+        if before["kind"] == "retracted" and after["kind"] != "reinstated":
+            raise ClaimRetractedError(
+                f"{what} does not fit: the {_NOUNS[after['kind']]} of {day_of(after['stated'])} would follow "
+                f"the source's retraction of {day_of(before['stated'])} with no reinstatement between them "
+                "(record the source standing by its words again first)")
+        if after["kind"] == "reinstated" and before["kind"] != "retracted":
+            raise ClaimRetractedError(f"{what}: only a retracted claim can be reinstated, and the version "
+                                      f"before it ({day_of(before['stated'])}) is {before['kind']}")
 
 
 class ChronicleError(Exception):

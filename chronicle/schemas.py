@@ -9,8 +9,8 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from chronicle.dates import PARTS_OF_DAY, FuzzyDate, FuzzyDateError
-from chronicle.domain import RELATIONS, SLUG, TOPIC_KINDS
-from chronicle.figures import QUALIFIERS
+from chronicle.domain import LANGUAGE, RELATIONS, SLUG, TOPIC_KINDS
+from chronicle.figures import LIMIT, QUALIFIERS
 
 def Slug(**kwargs) -> fields.String:  # noqa: N802 - used like a field class
     """A required slug: lowercase letters, digits and hyphens."""
@@ -19,6 +19,38 @@ def Slug(**kwargs) -> fields.String:  # noqa: N802 - used like a field class
 
 SOURCE_KINDS = ("person", "organisation", "ministry", "outlet", "group", "office", "party", "movement")
 Text = lambda **kw: fields.String(validate=validate.Length(min=1, max=20000), **kw)  # noqa: E731
+
+
+class Number(fields.Number):
+    """A finite number that every store and output can hold; integers stay integers."""
+
+    num_type = float
+    default_error_messages = {"invalid": "Not a valid number.",
+                              "range": f"must be a finite number no larger than {LIMIT:,} in size"}
+
+    def _format_num(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        if isinstance(value, int):
+            number = value
+        else:
+            number = float(value)
+            if number.is_integer() and abs(number) <= LIMIT:
+                number = int(number)
+        if number != number or abs(number) > LIMIT:
+            raise self.make_error("range")
+        return number
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+def Language(**kwargs) -> fields.String:  # noqa: N802 - used like a field class
+    """A BCP 47 language tag: en, ru, kk, kk-Cyrl."""
+    return fields.String(validate=validate.Regexp(LANGUAGE, error="must be a BCP 47 language tag, such as en, ru or kk"),
+                         **kwargs)
 
 
 class Strict(Schema):
@@ -52,6 +84,9 @@ class FuzzyDateField(fields.Field):
 
 class CitationRecord(Strict):
     document = Text(required=True, metadata={"description": "the document it was said or reported in"})
+    outlet = Text(allow_none=True, metadata={"description": "who published the document"})
+    title = Text(allow_none=True, metadata={"description": "the document's title as published"})
+    authors = fields.List(Text(), allow_none=True, metadata={"description": "its authors, as the document names them"})
     url = fields.Url(allow_none=True, schemes={"http", "https"})
     date = FuzzyDateField(allow_none=True, metadata={"description": "when the document was published"})
     quote = Text(allow_none=True)
@@ -61,15 +96,16 @@ class CitationRecord(Strict):
 
 class PartRecord(Strict):
     label = Text(required=True)
-    value = fields.Float(required=True, allow_nan=False)
+    value = Number(required=True)
     qualifier = fields.String(validate=validate.OneOf(QUALIFIERS), load_default="exactly")
 
 
 class FigureRecord(Strict):
     unit = Text(required=True)
-    value = fields.Float(allow_none=True, allow_nan=False)
-    low = fields.Float(allow_none=True, allow_nan=False)
-    high = fields.Float(allow_none=True, allow_nan=False)
+    value = Number(allow_none=True)
+    low = Number(allow_none=True)
+    best = Number(allow_none=True, metadata={"description": "an estimate's best figure, between its low and high"})
+    high = Number(allow_none=True)
     qualifier = fields.String(validate=validate.OneOf(QUALIFIERS), load_default="exactly")
     breakdown = fields.List(fields.Nested(PartRecord), load_default=list)
 
@@ -77,11 +113,44 @@ class FigureRecord(Strict):
     def one_number(self, data, **kwargs):
         has_range = data.get("low") is not None or data.get("high") is not None
         if data.get("value") is None and not has_range:
-            raise ValidationError("give a value, or a low and a high", "value")
-        if data.get("value") is not None and has_range:
-            raise ValidationError("give a value or a range, not both", "value")
+            raise ValidationError("give a value, a low and a high, or a low, best and high", "value")
+        if data.get("value") is not None and (has_range or data.get("best") is not None):
+            raise ValidationError("give a value, a range or an estimate, not a mix", "value")
         if has_range and (data.get("low") is None or data.get("high") is None or data["low"] > data["high"]):
             raise ValidationError("a range needs a low no greater than its high", "low")
+        if data.get("best") is not None and has_range and not data["low"] <= data["best"] <= data["high"]:
+            raise ValidationError("an estimate's best figure must lie between its low and its high", "best")
+
+
+class OtherFigureRecord(FigureRecord):
+    """A figure the same statement gives on another figure topic ("and 2,265 injured")."""
+
+    topic = fields.String(required=True, metadata={"description": "the figure topic's slug"})
+
+
+class OriginalRecord(Strict):
+    """What a translated quote renders: the original words' language, the words when a document
+    gives them, and who translated them."""
+
+    language = Language(allow_none=True)
+    text = Text(allow_none=True)
+    translator = Text(allow_none=True)
+
+
+class CampRecord(Strict):
+    """A camp the source joined from a stated date on."""
+
+    camp = fields.String(required=True, validate=validate.Regexp(SLUG, error="must be a slug, e.g. official"))
+    since = FuzzyDateField(required=True)
+    note = fields.String(allow_none=True)
+    citations = fields.List(fields.Nested(CitationRecord), load_default=list)
+
+
+class StoryRecord(Strict):
+    slug = Slug()
+    title = Text(required=True)
+    description = fields.String(allow_none=True)
+    period = FuzzyDateField(allow_none=True, metadata={"description": "the stretch of time the story covers"})
 
 
 class SourceRecord(Strict):
@@ -91,6 +160,8 @@ class SourceRecord(Strict):
     kind = fields.String(validate=validate.OneOf(SOURCE_KINDS), load_default="organisation")
     aliases = fields.List(Text(), load_default=list)
     description = fields.String(allow_none=True)
+    camps = fields.List(fields.Nested(CampRecord), load_default=list,
+                        metadata={"description": "camps joined later, each from its stated date"})
 
 
 class TopicRecord(Strict):
@@ -122,17 +193,22 @@ class LinkRecord(Strict):
     note = fields.String(allow_none=True)
 
 
-CORRECTABLE = ("text", "quote", "figure", "citations", "stated", "note", "reason", "source", "via", "topic")
+CORRECTABLE = ("text", "quote", "quote_language", "original", "figure", "figures", "citations", "stated", "note",
+               "reason", "source", "via", "topic")
+EVENT_TYPES = ("revised", "retracted", "reinstated", "corrected")
 
 
 class ClaimEventRecord(Strict):
-    """A later event in a claim's life: a revision, a retraction or an editorial correction."""
+    """A later event in a claim's life: a revision, a retraction, a reinstatement or an editorial correction."""
 
-    type = fields.String(required=True, validate=validate.OneOf(("revised", "retracted", "corrected")))
+    type = fields.String(required=True, validate=validate.OneOf(EVENT_TYPES))
     stated = FuzzyDateField()
     text = Text(allow_none=True)
     quote = Text(allow_none=True)
+    quote_language = Language(allow_none=True)
+    original = fields.Nested(OriginalRecord, allow_none=True)
     figure = fields.Nested(FigureRecord, allow_none=True)
+    figures = fields.List(fields.Nested(OtherFigureRecord), allow_none=True)
     reason = Text(allow_none=True)
     citations = fields.List(fields.Nested(CitationRecord), load_default=list)
     note = fields.String(allow_none=True)
@@ -142,9 +218,9 @@ class ClaimEventRecord(Strict):
     @validates_schema
     def fits_its_type(self, data, **kwargs):
         kind = data.get("type")
-        if kind in ("revised", "retracted") and "stated" not in data:
+        if kind in ("revised", "retracted", "reinstated") and "stated" not in data:
             raise ValidationError(f"a {kind} event needs the date it was stated", "stated")
-        if kind == "revised" and not any(data.get(k) for k in ("text", "quote", "figure")):
+        if kind == "revised" and not any(data.get(k) is not None for k in ("text", "quote", "figure", "figures")):
             raise ValidationError("a revision needs new text, a new quote or a new figure", "text")
         if kind in ("retracted", "corrected") and not data.get("reason"):
             raise ValidationError(f"a {kind} event needs a reason", "reason")
@@ -161,16 +237,35 @@ class ClaimRecord(Strict):
     stated = FuzzyDateField(required=True)
     text = Text(required=True, metadata={"description": "the claim in a close paraphrase"})
     quote = Text(allow_none=True, metadata={"description": "the words as reported"})
+    quote_language = Language(allow_none=True, metadata={"description": "the quote's language (BCP 47)"})
+    original = fields.Nested(OriginalRecord, allow_none=True,
+                             metadata={"description": "for a translated quote: the words it translates"})
     figure = fields.Nested(FigureRecord, allow_none=True)
+    figures = fields.List(fields.Nested(OtherFigureRecord), load_default=list,
+                          metadata={"description": "figures the statement gives on other figure topics"})
     citations = fields.List(fields.Nested(CitationRecord), required=True, validate=validate.Length(min=1))
     note = fields.String(allow_none=True)
     links = fields.List(fields.Nested(LinkRecord), load_default=list)
     events = fields.List(fields.Nested(ClaimEventRecord), load_default=list)
 
 
-class ChronicleFile(Strict):
-    """One chronicle file: any of the four sections, plus a title and description."""
+class StoryField(fields.Field):
+    """A story named by its slug, or described in full."""
 
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            if not SLUG.match(value):
+                raise ValidationError("must be a story's slug (lowercase letters, digits and hyphens) or a story")
+            return {"slug": value}
+        if isinstance(value, dict):
+            return StoryRecord().load(value)
+        raise ValidationError("must be a story's slug or {slug, title, description, period}")
+
+
+class ChronicleFile(Strict):
+    """One chronicle file: the story it is about, any of the four sections, a title and description."""
+
+    story = StoryField(metadata={"description": "the story the file's topics, incidents and claims belong to"})
     title = fields.String()
     description = fields.String()
     sources = fields.List(fields.Nested(SourceRecord), load_default=list)
@@ -198,15 +293,27 @@ class DateOut(Out):
     label = fields.String()
 
 
+class NumberOut(fields.Field):
+    """A number as stored: integers stay integers."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
 class FigureOut(Out):
     unit = fields.String()
-    value = fields.Float(allow_none=True)
-    low = fields.Float(allow_none=True)
-    high = fields.Float(allow_none=True)
+    value = NumberOut(allow_none=True)
+    low = NumberOut(allow_none=True)
+    best = NumberOut(allow_none=True)
+    high = NumberOut(allow_none=True)
     qualifier = fields.String()
     breakdown = fields.List(fields.Dict())
     label = fields.String()
-    point = fields.Float()
+    point = NumberOut()
+
+
+class OtherFigureOut(FigureOut):
+    topic = fields.String()
 
 
 class SourceRef(Out):
@@ -230,16 +337,20 @@ class CorrectionOut(Out):
 
 
 class VersionOut(Out):
+    story = fields.String()
     claim = fields.String()
     id = fields.String()
-    version = fields.Integer(metadata={"description": "0 for the statement, then one per revision or retraction"})
-    kind = fields.String(metadata={"description": "stated, revised or retracted"})
+    version = fields.Integer(metadata={"description": "the order it was recorded in: 0 for the statement, then one "
+                                                      "per revision, retraction or reinstatement"})
+    kind = fields.String(metadata={"description": "stated, revised, retracted or reinstated"})
     topic = fields.String()
     source = fields.Nested(SourceRef)
     via = fields.Nested(SourceRef, allow_none=True)
     stated = fields.Nested(DateOut)
     text = fields.String(allow_none=True)
     quote = fields.String(allow_none=True)
+    quote_language = fields.String(allow_none=True)
+    original = fields.Dict(allow_none=True)
     figure = fields.Nested(FigureOut, allow_none=True)
     citations = fields.List(fields.Dict())
     reason = fields.String(allow_none=True)
@@ -261,6 +372,7 @@ class NarrativeClaimOut(VersionOut):
 
 class TopicOut(Out):
     id = fields.String()
+    story = fields.String()
     slug = fields.String()
     title = fields.String()
     kind = fields.String()
@@ -275,6 +387,7 @@ class TopicGroupOut(Out):
 
 
 class NarrativeOut(Out):
+    story = fields.String()
     as_of = fields.String()
     lens = fields.String()
     known_at = fields.String(allow_none=True)
@@ -286,16 +399,19 @@ class HistoryEntryOut(VersionOut):
 
 
 class TopicHistoryOut(Out):
+    story = fields.String()
     topic = fields.Nested(TopicOut)
     known_at = fields.String(allow_none=True)
     history = fields.List(fields.Nested(HistoryEntryOut))
 
 
 class ClaimVersionOut(VersionOut):
+    figures = fields.List(fields.Nested(OtherFigureOut))
     changes = fields.List(fields.Dict())
 
 
 class ClaimHistoryOut(Out):
+    story = fields.String()
     claim = fields.String()
     id = fields.String()
     known_at = fields.String(allow_none=True)
@@ -314,6 +430,7 @@ class ChangeOut(Out):
 
 
 class DiffOut(Out):
+    story = fields.String()
     from_ = fields.String(data_key="from", attribute="from")
     to = fields.String()
     lens = fields.String()
@@ -333,6 +450,7 @@ class SourceOut(Out):
     kind = fields.String(allow_none=True)
     aliases = fields.List(fields.String())
     description = fields.String(allow_none=True)
+    camps = fields.List(fields.Dict(), metadata={"description": "each camp with the stated date it holds from"})
 
 
 class SourceClaimsOut(Out):
@@ -343,6 +461,7 @@ class SourceClaimsOut(Out):
 
 class IncidentOut(Out):
     id = fields.String()
+    story = fields.String()
     slug = fields.String()
     title = fields.String()
     occurred = fields.Dict()
@@ -371,6 +490,17 @@ class AuditOut(Out):
     summary = fields.String(allow_none=True)
 
 
+class StoryOut(Out):
+    id = fields.String()
+    slug = fields.String()
+    title = fields.String()
+    description = fields.String(allow_none=True)
+    period = fields.Nested(DateOut, allow_none=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    first_day = fields.String(allow_none=True, metadata={"description": "the first stated day of its claims"})
+    last_day = fields.String(allow_none=True, metadata={"description": "the last day its story changed"})
+
+
 class LoadReportOut(Out):
     files = fields.List(fields.String())
     created = fields.Dict(keys=fields.String(), values=fields.Integer())
@@ -383,14 +513,16 @@ class IncidentDatedOut(IncidentOut):
 
 
 class LensHistoryOut(Out):
+    story = fields.String()
     lens = fields.String()
     known_at = fields.String(allow_none=True)
     history = fields.List(fields.Nested(HistoryEntryOut))
 
 
 class SearchHitOut(Out):
-    kind = fields.String(metadata={"description": "claim, source, topic or incident"})
+    kind = fields.String(metadata={"description": "claim, source, topic, incident or story"})
     id = fields.String()
+    story = fields.String(allow_none=True, metadata={"description": "the story it is in (sources are in none)"})
     slug = fields.String()
     title = fields.String()
     snippet = fields.String(allow_none=True, metadata={"description": "the matching words in [brackets]"})

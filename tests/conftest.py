@@ -22,6 +22,8 @@ from chronicle.loader import load_chronicle
 
 ROOT = Path(__file__).resolve().parent.parent
 KAZAKHSTAN = ROOT / "fixtures" / "kazakhstan-2022"
+# A synthetic second story that reuses the Kazakhstan story's slugs (death-toll, ministry-toll-164).
+SECOND_STORY = ROOT / "tests" / "fixtures" / "second-story"
 
 
 STORES = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
@@ -96,6 +98,14 @@ def kazakhstan(chronicle):
     with chronicle.editing_as("fixture-loader"):
         load_chronicle(chronicle, KAZAKHSTAN)
     return chronicle
+
+
+@pytest.fixture
+def two_stories(kazakhstan):
+    """The Kazakhstan chronicle with the synthetic tower-fire story loaded beside it."""
+    with kazakhstan.editing_as("fixture-loader"):
+        load_chronicle(kazakhstan, SECOND_STORY)
+    return kazakhstan
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ one-row pointer to the current view generation live in ``newsroom``; each view g
 schema of its own, ``newsroom_view_<n>``. A rebuild fills a new generation while the old one
 keeps serving, then moves the pointer and drops the old schema in one transaction. A store
 opened on the current generation follows the pointer when its schema disappears, so every web
-worker moves to the rebuilt view on its next query.
+worker moves to the rebuilt view on its next query. Each generation records the layout it was
+written in (``LAYOUT``) in a one-row ``layout`` table; one without that table predates layouts.
 
 Text columns use the "C" collation so that comparisons and ordering are bytewise, as in SQLite,
 whatever the database's default collation.
@@ -31,9 +32,10 @@ from psycopg_pool import ConnectionPool, PoolClosed
 
 from chronicle.domain import ChronicleError
 from chronicle.persistence.days import change_days_query
+from chronicle.projections.camps import camp_intervals
 from chronicle.projections.names import normalise
 from chronicle.projections.rows import CONTENT_COLUMNS
-from chronicle.projections.store import Lens, PositionMoved, ViewBatch, ViewLocator, ViewStore
+from chronicle.projections.store import LAYOUT, Lens, PositionMoved, ViewBatch, ViewLocator, ViewStore
 
 DEFAULT_SCHEMA = "chronicle"
 _WORD = re.compile(r"[^\W_]+")
@@ -45,38 +47,50 @@ T = TypeVar("T")
 _MOVED = (errors.UndefinedTable, errors.InvalidSchemaName, PoolClosed)
 
 VIEW_SCHEMA = """
+CREATE TABLE layout (version integer NOT NULL);
 CREATE TABLE tracking (
     application_name text PRIMARY KEY, notification_id bigint NOT NULL);
+CREATE TABLE stories (
+    id text COLLATE "C" PRIMARY KEY, slug text COLLATE "C" UNIQUE NOT NULL, title text NOT NULL,
+    description text, period text);
 CREATE TABLE sources (
     id text COLLATE "C" PRIMARY KEY, slug text COLLATE "C" UNIQUE NOT NULL, name text COLLATE "C" NOT NULL,
-    camp text COLLATE "C" NOT NULL, kind text COLLATE "C", aliases text NOT NULL, description text);
+    camp text COLLATE "C" NOT NULL, kind text COLLATE "C", aliases text NOT NULL, description text,
+    camps text NOT NULL);
+CREATE TABLE source_camps (
+    source_id text COLLATE "C" NOT NULL, number integer NOT NULL, camp text COLLATE "C" NOT NULL,
+    since_on text COLLATE "C" NOT NULL, until_on text COLLATE "C", PRIMARY KEY (source_id, number));
 CREATE TABLE source_names (
     key text COLLATE "C" NOT NULL, source_id text COLLATE "C" NOT NULL, PRIMARY KEY (key, source_id));
 CREATE INDEX source_names_source ON source_names (source_id);
 CREATE TABLE topics (
-    id text COLLATE "C" PRIMARY KEY, slug text COLLATE "C" UNIQUE NOT NULL, title text NOT NULL,
-    kind text COLLATE "C" NOT NULL, unit text, description text);
+    id text COLLATE "C" PRIMARY KEY, story text COLLATE "C" NOT NULL, slug text COLLATE "C" NOT NULL,
+    title text NOT NULL, kind text COLLATE "C" NOT NULL, unit text, description text, UNIQUE (story, slug));
 CREATE TABLE incidents (
-    id text COLLATE "C" PRIMARY KEY, slug text COLLATE "C" UNIQUE NOT NULL, title text NOT NULL,
-    occurred text NOT NULL, place text, description text, citations text NOT NULL);
+    id text COLLATE "C" PRIMARY KEY, story text COLLATE "C" NOT NULL, slug text COLLATE "C" NOT NULL,
+    title text NOT NULL, occurred text NOT NULL, place text, description text, citations text NOT NULL,
+    UNIQUE (story, slug));
 CREATE TABLE claims (
-    id text COLLATE "C" PRIMARY KEY, slug text COLLATE "C" UNIQUE NOT NULL, state bytea NOT NULL);
+    id text COLLATE "C" PRIMARY KEY, story text COLLATE "C" NOT NULL, slug text COLLATE "C" NOT NULL,
+    state bytea NOT NULL, UNIQUE (story, slug));
 CREATE TABLE versions (
     row_id bigserial PRIMARY KEY,
-    claim_id text COLLATE "C" NOT NULL, version integer NOT NULL, kind text COLLATE "C" NOT NULL,
+    claim_id text COLLATE "C" NOT NULL, version integer NOT NULL, part integer NOT NULL,
+    kind text COLLATE "C" NOT NULL, story text COLLATE "C" NOT NULL,
     source_id text COLLATE "C" NOT NULL, via_id text COLLATE "C", topic_id text COLLATE "C" NOT NULL,
     stated_on text COLLATE "C" NOT NULL, stated_until text COLLATE "C", next_kind text COLLATE "C",
-    stated text NOT NULL, text text, quote text, figure text, figure_value double precision,
-    citations text, reason text, note text,
+    stated text NOT NULL, text text, quote text, quote_language text COLLATE "C", original text,
+    figure text, figure_value double precision, citations text, reason text, note text,
     recorded_at text COLLATE "C", recorded_by text, corrected_at text COLLATE "C", corrected_by text,
     correction text, recorded_from text COLLATE "C" NOT NULL, recorded_until text COLLATE "C");
 CREATE INDEX versions_claim ON versions (claim_id, version);
 CREATE TABLE links (
     claim_id text COLLATE "C" NOT NULL, relation text COLLATE "C" NOT NULL, target_id text COLLATE "C" NOT NULL,
-    stated_on text COLLATE "C" NOT NULL, note text, recorded_at text COLLATE "C" NOT NULL, editor text);
+    story text COLLATE "C" NOT NULL, stated_on text COLLATE "C" NOT NULL, note text,
+    recorded_at text COLLATE "C" NOT NULL, editor text);
 CREATE TABLE search (
-    entry_id text COLLATE "C" PRIMARY KEY, kind text COLLATE "C" NOT NULL, slug text COLLATE "C" NOT NULL,
-    title text, body text, document tsvector NOT NULL);
+    entry_id text COLLATE "C" PRIMARY KEY, kind text COLLATE "C" NOT NULL, story text COLLATE "C",
+    slug text COLLATE "C" NOT NULL, title text, body text, document tsvector NOT NULL);
 CREATE TABLE audit (
     position bigint PRIMARY KEY, recorded_at text COLLATE "C" NOT NULL, editor text COLLATE "C",
     kind text COLLATE "C" NOT NULL, event text COLLATE "C" NOT NULL, entry_id text NOT NULL, summary text);
@@ -86,7 +100,8 @@ CREATE TABLE audit (
 # quicker than keeping them up to date row by row (the search index most of all).
 QUERY_INDEXES = """
 CREATE INDEX sources_camp ON sources (camp);
-CREATE INDEX versions_now ON versions (stated_on, stated_until) WHERE recorded_until IS NULL;
+CREATE INDEX source_camps_camp ON source_camps (camp, since_on);
+CREATE INDEX versions_now ON versions (story, stated_on, stated_until) WHERE recorded_until IS NULL;
 CREATE INDEX versions_topic ON versions (topic_id, stated_on);
 CREATE INDEX versions_source ON versions (source_id, stated_on);
 CREATE INDEX versions_via ON versions (via_id, stated_on) WHERE via_id IS NOT NULL;
@@ -95,11 +110,11 @@ CREATE INDEX versions_source_now ON versions (source_id, stated_on, stated_until
 CREATE INDEX versions_via_now ON versions (via_id, stated_on, stated_until) WHERE recorded_until IS NULL;
 CREATE INDEX links_from ON links (claim_id);
 CREATE INDEX links_to ON links (target_id);
-CREATE INDEX links_on ON links (stated_on);
+CREATE INDEX links_on ON links (story, stated_on);
 CREATE INDEX search_document ON search USING gin (document);
 """
-VIEW_TABLES = ("tracking", "sources", "source_names", "topics", "incidents", "claims", "versions", "links",
-               "search", "audit")
+VIEW_TABLES = ("tracking", "stories", "sources", "source_camps", "source_names", "topics", "incidents", "claims",
+               "versions", "links", "search", "audit")
 
 ROW_COLUMNS = CONTENT_COLUMNS + ("recorded_from", "recorded_until")
 _ROW_SELECT = """
@@ -113,17 +128,18 @@ JOIN sources s ON s.id = v.source_id
 LEFT JOIN sources w ON w.id = v.via_id
 JOIN topics t ON t.id = v.topic_id
 """
-# The lens's speakers: the sources it names, and those in its camps.
-_SPEAKERS = (" CROSS JOIN (SELECT ARRAY(SELECT id FROM sources WHERE camp = ANY(%(camps)s::text[])) "
-             "|| %(ids)s::text[] AS ids) s_ids")
-_SEARCH_COLUMNS = ("entry_id", "kind", "slug", "title", "body", "slug_words", "title_words", "body_words")
+# The lens's speakers: the sources it names, and those ever in its camps (whether a row's speaker
+# was in one of them on the day asked is checked row by row, in ``_in_lens``).
+_SPEAKERS = (" CROSS JOIN (SELECT ARRAY(SELECT DISTINCT source_id FROM source_camps "
+             "WHERE camp = ANY(%(camps)s::text[])) || %(ids)s::text[] AS ids) s_ids")
+_SEARCH_COLUMNS = ("entry_id", "kind", "story", "slug", "title", "body", "slug_words", "title_words", "body_words")
 _SEARCH_UPSERT = (
-    "INSERT INTO search (entry_id, kind, slug, title, body, document) "
-    "SELECT entry_id, kind, slug, title, body, setweight(to_tsvector('simple', slug_words), 'B') || "
+    "INSERT INTO search (entry_id, kind, story, slug, title, body, document) "
+    "SELECT entry_id, kind, story, slug, title, body, setweight(to_tsvector('simple', slug_words), 'B') || "
     "setweight(to_tsvector('simple', title_words), 'A') || setweight(to_tsvector('simple', body_words), 'D') "
     f"FROM unnest({', '.join(['%s::text[]'] * len(_SEARCH_COLUMNS))}) AS t({', '.join(_SEARCH_COLUMNS)}) "
-    "ON CONFLICT (entry_id) DO UPDATE SET kind = excluded.kind, slug = excluded.slug, title = excluded.title, "
-    "body = excluded.body, document = excluded.document")
+    "ON CONFLICT (entry_id) DO UPDATE SET kind = excluded.kind, story = excluded.story, slug = excluded.slug, "
+    "title = excluded.title, body = excluded.body, document = excluded.document")
 # Weights {D, C, B, A}: body 1, slug 2, title 4, as SQLite's bm25 weighs them.
 _SEARCH_WEIGHTS = "{0.25, 0, 0.5, 1}"
 _HEADLINE = 'StartSel=[, StopSel=], MaxWords=16, MinWords=6, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "'
@@ -216,22 +232,29 @@ def _search_query(terms: list[str]) -> str | None:
     return " & ".join(phrases) or None
 
 
-def _in_lens(lens: Lens, params: dict) -> str:
-    """SQL for "row v is spoken or published by one of the lens's sources" (with ``_SPEAKERS`` joined)."""
+def _in_lens(lens: Lens, params: dict, day: str = "v.stated_on") -> str:
+    """SQL for "row v is spoken or published by one of the lens's sources", in its camp on ``day``
+    (with ``_SPEAKERS`` joined)."""
     if lens.everyone:
         return "TRUE"
     # By speaker id, not by joined camp, so that the plan reads the lens's sources' rows by
     # index instead of every row stated before the day.
     params.update(camps=sorted(lens.camps), ids=sorted(lens.source_ids))
-    return "(v.source_id = ANY(s_ids.ids) OR v.via_id = ANY(s_ids.ids))"
+    speaks = [
+        f"(v.{column} = ANY(s_ids.ids) AND (v.{column} = ANY(%(ids)s::text[]) OR EXISTS (SELECT 1 "
+        f"FROM source_camps sc WHERE sc.source_id = v.{column} AND sc.camp = ANY(%(camps)s::text[]) "
+        f"AND sc.since_on <= {day} AND (sc.until_on IS NULL OR sc.until_on > {day}))))"
+        for column in ("source_id", "via_id")]
+    return f"({' OR '.join(speaks)})"
 
 
-def _change_days(lens: Lens, known_at: str | None, params: dict, pick: str, since: str = "") -> str:
+def _change_days(story: str, lens: Lens, known_at: str | None, params: dict, pick: str, since: str = "") -> str:
+    params["story"] = story
     return change_days_query(
-        held=_recorded("v", known_at, params), in_lens=_in_lens(lens, params),
+        held=f"{_recorded('v', known_at, params)} AND v.story = %(story)s", in_lens=_in_lens(lens, params),
         join="" if lens.everyone else _SPEAKERS,
-        linked="TRUE" if known_at is None else "l.recorded_at <= %(known_at)s", everyone=lens.everyone,
-        pick=pick, since=since, day="%(day)s")
+        linked=("l.story = %(story)s" if known_at is None else "l.story = %(story)s AND l.recorded_at <= %(known_at)s"),
+        everyone=lens.everyone, pick=pick, since=since, day="%(day)s")
 
 
 def _recorded(alias: str, known_at: str | None, params: dict) -> str:
@@ -253,7 +276,7 @@ class PostgresViewBatch(ViewBatch):
     def __init__(self, db: psycopg.Connection):
         self.db = db
         self.entries: dict[str, tuple[str, dict, list[str] | None]] = {}
-        self.claims: dict[str, tuple[str, bytes]] = {}
+        self.claims: dict[str, tuple[str, str, bytes]] = {}
         self.links: list[tuple] = []
         self.audit: list[tuple] = []
         self.texts: dict[str, dict] = {}
@@ -270,8 +293,8 @@ class PostgresViewBatch(ViewBatch):
         state = bytes(rows[0]["claim_state"])
         return state, [_without_state(row) for row in rows if row["recorded_until"] is None]
 
-    def save_claim(self, claim_id: str, slug: str, state: bytes) -> None:
-        self.claims[claim_id] = (slug, state)
+    def save_claim(self, claim_id: str, story: str, slug: str, state: bytes) -> None:
+        self.claims[claim_id] = (story, slug, state)
 
     def close_rows(self, closes: list[tuple[int, str]]) -> None:
         self.closes.extend(closes)
@@ -283,11 +306,15 @@ class PostgresViewBatch(ViewBatch):
         if entry_id in self.entries:
             kind, entry, _ = self.entries[entry_id]
             return kind, dict(entry)
-        for kind, table in (("source", "sources"), ("topic", "topics"), ("incident", "incidents")):
+        for kind, table in (("source", "sources"), ("topic", "topics"), ("incident", "incidents"),
+                            ("story", "stories")):
             row = self.db.execute(f"SELECT * FROM {table} WHERE id = %s", (entry_id,)).fetchone()
             if row:
                 return kind, _decode_entry(row)
         raise KeyError(entry_id)
+
+    def save_story(self, entry: dict) -> None:
+        self.entries[entry["id"]] = ("story", entry, None)
 
     def save_source(self, entry: dict, keys: list[str]) -> None:
         self.entries[entry["id"]] = ("source", entry, keys)
@@ -298,16 +325,17 @@ class PostgresViewBatch(ViewBatch):
     def save_incident(self, entry: dict) -> None:
         self.entries[entry["id"]] = ("incident", entry, None)
 
-    def save_link(self, claim_id: str, relation: str, target_id: str, stated_on: str,
+    def save_link(self, claim_id: str, relation: str, target_id: str, story: str, stated_on: str,
                   note: str | None, recorded_at: str, editor: str) -> None:
-        self.links.append((claim_id, relation, target_id, stated_on, note, recorded_at, editor))
+        self.links.append((claim_id, relation, target_id, story, stated_on, note, recorded_at, editor))
 
     def log_event(self, position: int, recorded_at: str, editor: str, kind: str, event: str,
                   entry_id: str, summary: str) -> None:
         self.audit.append((position, recorded_at, editor, kind, event, entry_id, summary))
 
-    def index_text(self, kind: str, entry_id: str, slug: str, title: str, body: str) -> None:
-        self.texts[entry_id] = {"entry_id": entry_id, "kind": kind, "slug": slug, "title": title, "body": body,
+    def index_text(self, kind: str, entry_id: str, slug: str, title: str, body: str, story: str | None) -> None:
+        self.texts[entry_id] = {"entry_id": entry_id, "kind": kind, "story": story, "slug": slug, "title": title,
+                                "body": body,
                                 "slug_words": search_words(slug), "title_words": search_words(title),
                                 "body_words": search_words(body)}
 
@@ -323,11 +351,13 @@ class PostgresViewBatch(ViewBatch):
             if self.claims:
                 ids = list(self.claims)
                 cursor.execute(
-                    "INSERT INTO claims (id, slug, state) SELECT * FROM unnest(%s::text[], %s::text[], %s::bytea[]) "
-                    "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, state = excluded.state",
-                    (ids, [self.claims[i][0] for i in ids], [self.claims[i][1] for i in ids]))
-            _copy(cursor, "links", ("claim_id", "relation", "target_id", "stated_on", "note", "recorded_at", "editor"),
-                  self.links)
+                    "INSERT INTO claims (id, story, slug, state) "
+                    "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::bytea[]) "
+                    "ON CONFLICT (id) DO UPDATE SET state = excluded.state",
+                    (ids, [self.claims[i][0] for i in ids], [self.claims[i][1] for i in ids],
+                     [self.claims[i][2] for i in ids]))
+            _copy(cursor, "links", ("claim_id", "relation", "target_id", "story", "stated_on", "note", "recorded_at",
+                                    "editor"), self.links)
             _copy(cursor, "audit", ("position", "recorded_at", "editor", "kind", "event", "entry_id", "summary"),
                   self.audit)
             if self.texts:
@@ -335,32 +365,50 @@ class PostgresViewBatch(ViewBatch):
                 cursor.execute(_SEARCH_UPSERT, columns)
 
     def _write_entries(self, cursor: psycopg.Cursor) -> None:
-        by_kind: dict[str, list[dict]] = {"source": [], "topic": [], "incident": []}
+        by_kind: dict[str, list[dict]] = {"story": [], "source": [], "topic": [], "incident": []}
         for kind, entry, _ in self.entries.values():
             by_kind[kind].append(entry)
+        if by_kind["story"]:
+            cursor.executemany(
+                "INSERT INTO stories (id, slug, title, description, period) "
+                "VALUES (%(id)s, %(slug)s, %(title)s, %(description)s, %(period)s) "
+                "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title, "
+                "description = excluded.description, period = excluded.period",
+                [{**e, "period": json.dumps(e["period"], ensure_ascii=False) if e["period"] else None}
+                 for e in by_kind["story"]])
         if by_kind["source"]:
             cursor.executemany(
-                "INSERT INTO sources (id, slug, name, camp, kind, aliases, description) "
-                "VALUES (%(id)s, %(slug)s, %(name)s, %(camp)s, %(kind)s, %(aliases)s, %(description)s) "
+                "INSERT INTO sources (id, slug, name, camp, kind, aliases, description, camps) "
+                "VALUES (%(id)s, %(slug)s, %(name)s, %(camp)s, %(kind)s, %(aliases)s, %(description)s, %(camps)s) "
                 "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, name = excluded.name, camp = excluded.camp, "
-                "kind = excluded.kind, aliases = excluded.aliases, description = excluded.description",
-                [{**e, "aliases": json.dumps(e["aliases"], ensure_ascii=False)} for e in by_kind["source"]])
+                "kind = excluded.kind, aliases = excluded.aliases, description = excluded.description, "
+                "camps = excluded.camps",
+                [{**e, "aliases": json.dumps(e["aliases"], ensure_ascii=False),
+                  "camps": json.dumps(e["camps"], ensure_ascii=False)} for e in by_kind["source"]])
+            touched = [e["id"] for e in by_kind["source"]]
             names = [(key, entry_id) for entry_id, (kind, _, keys) in self.entries.items() if kind == "source"
                      for key in keys]
-            cursor.execute("DELETE FROM source_names WHERE source_id = ANY(%s)", ([e["id"] for e in by_kind["source"]],))
+            cursor.execute("DELETE FROM source_names WHERE source_id = ANY(%s)", (touched,))
             cursor.execute("INSERT INTO source_names (key, source_id) SELECT * FROM unnest(%s::text[], %s::text[])",
                            ([key for key, _ in names], [entry_id for _, entry_id in names]))
+            # Each source's camps over time, as the intervals lens queries join on.
+            camps = [interval for e in by_kind["source"] for interval in camp_intervals(e)]
+            cursor.execute("DELETE FROM source_camps WHERE source_id = ANY(%s)", (touched,))
+            cursor.execute("INSERT INTO source_camps (source_id, number, camp, since_on, until_on) "
+                           "SELECT * FROM unnest(%s::text[], %s::integer[], %s::text[], %s::text[], %s::text[])",
+                           tuple(list(column) for column in zip(*camps)) if camps else ([], [], [], [], []))
         if by_kind["topic"]:
             cursor.executemany(
-                "INSERT INTO topics (id, slug, title, kind, unit, description) "
-                "VALUES (%(id)s, %(slug)s, %(title)s, %(kind)s, %(unit)s, %(description)s) "
-                "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title, kind = excluded.kind, "
-                "unit = excluded.unit, description = excluded.description", by_kind["topic"])
+                "INSERT INTO topics (id, story, slug, title, kind, unit, description) "
+                "VALUES (%(id)s, %(story)s, %(slug)s, %(title)s, %(kind)s, %(unit)s, %(description)s) "
+                "ON CONFLICT (id) DO UPDATE SET story = excluded.story, slug = excluded.slug, title = excluded.title, "
+                "kind = excluded.kind, unit = excluded.unit, description = excluded.description", by_kind["topic"])
         if by_kind["incident"]:
             cursor.executemany(
-                "INSERT INTO incidents (id, slug, title, occurred, place, description, citations) "
-                "VALUES (%(id)s, %(slug)s, %(title)s, %(occurred)s, %(place)s, %(description)s, %(citations)s) "
-                "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title, "
+                "INSERT INTO incidents (id, story, slug, title, occurred, place, description, citations) "
+                "VALUES (%(id)s, %(story)s, %(slug)s, %(title)s, %(occurred)s, %(place)s, %(description)s, "
+                "%(citations)s) "
+                "ON CONFLICT (id) DO UPDATE SET story = excluded.story, slug = excluded.slug, title = excluded.title, "
                 "occurred = excluded.occurred, place = excluded.place, description = excluded.description, "
                 "citations = excluded.citations",
                 [{**e, "occurred": json.dumps(e["occurred"], ensure_ascii=False),
@@ -385,7 +433,7 @@ def _copy(cursor: psycopg.Cursor, table: str, columns: tuple[str, ...], rows: An
 
 
 def _decode_entry(row: dict) -> dict:
-    for name in ("aliases", "occurred", "citations"):
+    for name in ("aliases", "occurred", "citations", "camps", "period"):
         if name in row and isinstance(row[name], str):
             row[name] = json.loads(row[name])
     return row
@@ -428,6 +476,15 @@ class PostgresViewStore(ViewStore):
     def _fetch(self, statement: str, params: Any = None) -> list[dict]:
         return self._read(lambda db: db.execute(statement, params).fetchall())
 
+    @property
+    def layout(self) -> int:
+        """The layout this generation was written in (0 for one older than layouts)."""
+        try:
+            rows = self._fetch("SELECT version FROM layout")
+        except errors.UndefinedTable:
+            return 0  # a generation written before layouts (one whose schema was dropped has moved on)
+        return rows[0]["version"] if rows else 0
+
     def max_tracking_id(self, application_name: str) -> int | None:
         rows = self._fetch("SELECT notification_id FROM tracking WHERE application_name = %s", (application_name,))
         return rows[0]["notification_id"] if rows else None
@@ -466,22 +523,24 @@ class PostgresViewStore(ViewStore):
     def _rows(self, where: str, params: dict, order: str, joined: str = "") -> list[dict]:
         return self._fetch(f"{_ROW_SELECT}{joined} WHERE {where} ORDER BY {order}", params)
 
-    def narrative_rows(self, as_of: str, lens: Lens, known_at: str | None) -> list[dict]:
-        params: dict = {"as_of": as_of}
-        where = (f"{_recorded('v', known_at, params)} AND v.stated_on <= %(as_of)s "
-                 f"AND (v.stated_until IS NULL OR v.stated_until > %(as_of)s) AND {_in_lens(lens, params)}")
-        return self._rows(where, params, "t.slug, v.stated_on, c.slug", "" if lens.everyone else _SPEAKERS)
+    def narrative_rows(self, story: str, as_of: str, lens: Lens, known_at: str | None) -> list[dict]:
+        params: dict = {"as_of": as_of, "story": story}
+        where = (f"{_recorded('v', known_at, params)} AND v.story = %(story)s AND v.stated_on <= %(as_of)s "
+                 f"AND (v.stated_until IS NULL OR v.stated_until > %(as_of)s) "
+                 f"AND {_in_lens(lens, params, '%(as_of)s')}")
+        return self._rows(where, params, "t.slug, v.stated_on, c.slug, v.part", "" if lens.everyone else _SPEAKERS)
 
-    def change_days(self, lens: Lens, known_at: str | None) -> list[str]:
+    def change_days(self, story: str, lens: Lens, known_at: str | None) -> list[str]:
         params: dict = {}
-        rows = self._fetch(f"{_change_days(lens, known_at, params, 'DISTINCT')} ORDER BY 1", params)
+        rows = self._fetch(f"{_change_days(story, lens, known_at, params, 'DISTINCT')} ORDER BY 1", params)
         return [row["day"] for row in rows]
 
-    def days_around(self, day: str, lens: Lens, known_at: str | None) -> tuple[str | None, str | None]:
+    def days_around(self, story: str, day: str, lens: Lens, known_at: str | None) -> tuple[str | None, str | None]:
         found = []
         for pick, since in (("MAX", "<"), ("MIN", ">")):
             params: dict = {"day": day}
-            sql = f"SELECT {pick}(day) AS day FROM ({_change_days(lens, known_at, params, pick, since)}) AS days"
+            sql = (f"SELECT {pick}(day) AS day "
+                   f"FROM ({_change_days(story, lens, known_at, params, pick, since)}) AS days")
             found.append(self._fetch(sql, params)[0]["day"])
         return found[0], found[1]
 
@@ -499,38 +558,64 @@ class PostgresViewStore(ViewStore):
             WHERE (l.claim_id = ANY(%(ids)s) OR l.target_id = ANY(%(ids)s)) AND {when}
             ORDER BY l.stated_on, a.slug, b.slug, l.relation""", params)
 
-    def lens_rows(self, lens: Lens, known_at: str | None) -> list[dict]:
-        params: dict = {}
-        where = f"{_recorded('v', known_at, params)} AND {_in_lens(lens, params)}"
-        return self._rows(where, params, "v.stated_on, c.slug, v.version", "" if lens.everyone else _SPEAKERS)
+    def lens_rows(self, story: str, lens: Lens, known_at: str | None) -> list[dict]:
+        params: dict = {"story": story}
+        where = f"{_recorded('v', known_at, params)} AND v.story = %(story)s AND {_in_lens(lens, params)}"
+        return self._rows(where, params, "v.stated_on, c.slug, v.version, v.part",
+                          "" if lens.everyone else _SPEAKERS)
 
     def topic_rows(self, topic_id: str, known_at: str | None) -> list[dict]:
         params: dict = {"topic": topic_id}
         where = f"v.topic_id = %(topic)s AND {_recorded('v', known_at, params)}"
-        return self._rows(where, params, "v.stated_on, c.slug, v.version")
+        return self._rows(where, params, "v.stated_on, c.slug, v.version, v.part")
 
     def claim_rows(self, claim_id: str, known_at: str | None) -> list[dict]:
         params: dict = {"claim": claim_id}
         where = f"v.claim_id = %(claim)s AND {_recorded('v', known_at, params)}"
-        return self._rows(where, params, "v.version")
+        return self._rows(where, params, "v.stated_on, v.version, v.part")
 
     def source_rows(self, source_id: str, known_at: str | None) -> list[dict]:
         params: dict = {"source": source_id}
-        where = f"(v.source_id = %(source)s OR v.via_id = %(source)s) AND {_recorded('v', known_at, params)}"
+        where = (f"(v.source_id = %(source)s OR v.via_id = %(source)s) AND v.part = 0 "
+                 f"AND {_recorded('v', known_at, params)}")
         return self._rows(where, params, "v.stated_on, c.slug, v.version")
 
     def claim_state(self, claim_id: str) -> bytes | None:
         rows = self._fetch("SELECT state FROM claims WHERE id = %s", (claim_id,))
         return bytes(rows[0]["state"]) if rows else None
 
-    def entries(self, kind: str) -> list[dict]:
-        columns = "id, slug" if kind == "claim" else "*"
-        return [_decode_entry(row) for row in self._fetch(f"SELECT {columns} FROM {_table(kind)} ORDER BY slug")]
+    def entries(self, kind: str, story: str | None = None) -> list[dict]:
+        columns = "id, story, slug" if kind == "claim" else "*"
+        where = "WHERE story = %(story)s" if story is not None and kind in STORIED else ""
+        # Slugs are unique only within a story: those of several stories are ordered by story.
+        order = "slug, story" if kind in STORIED else "slug"
+        rows = self._fetch(f"SELECT {columns} FROM {_table(kind)} {where} ORDER BY {order}", {"story": story})
+        return [_decode_entry(row) for row in rows]
 
-    def entry(self, kind: str, key: str) -> dict | None:
-        columns = "id, slug" if kind == "claim" else "*"
-        rows = self._fetch(f"SELECT {columns} FROM {_table(kind)} WHERE id = %s OR slug = %s", (key, key))
+    def entry(self, kind: str, key: str, story: str | None = None) -> dict | None:
+        columns = "id, story, slug" if kind == "claim" else "*"
+        if story is not None and kind in STORIED:
+            where = "id = %(key)s OR (story = %(story)s AND slug = %(key)s)"
+        else:
+            where = "id = %(key)s OR slug = %(key)s"
+        # An entry by that id first, before one by that slug.
+        rows = self._fetch(f"SELECT {columns} FROM {_table(kind)} WHERE {where} ORDER BY id = %(key)s DESC LIMIT 1",
+                           {"key": key, "story": story})
         return _decode_entry(rows[0]) if rows else None
+
+    def story_facts(self) -> list[dict]:
+        return self._fetch("""
+            SELECT s.story AS slug,
+                   (SELECT count(*) FROM topics t WHERE t.story = s.story) AS topics,
+                   (SELECT count(*) FROM incidents i WHERE i.story = s.story) AS incidents,
+                   (SELECT count(*) FROM claims c WHERE c.story = s.story) AS claims,
+                   (SELECT MIN(v.stated_on) FROM versions v
+                    WHERE v.story = s.story AND v.recorded_until IS NULL) AS first_day,
+                   (SELECT MAX(v.stated_on) FROM versions v
+                    WHERE v.story = s.story AND v.recorded_until IS NULL) AS last_day
+            FROM (SELECT slug AS story FROM stories UNION SELECT story FROM topics
+                  UNION SELECT story FROM incidents UNION SELECT story FROM claims) AS s
+            ORDER BY s.story""")
 
     def camps(self, limit: int | None = None) -> list[str]:
         # One index seek per camp, not a scan of every source.
@@ -539,7 +624,9 @@ class PostgresViewStore(ViewStore):
                "SELECT camp FROM c WHERE camp IS NOT NULL LIMIT %(limit)s")
         return [row["camp"] for row in self._fetch(sql, {"limit": limit})]
 
-    def count(self, kind: str) -> int:
+    def count(self, kind: str, story: str | None = None) -> int:
+        if story is not None and kind in STORIED:
+            return self._fetch(f"SELECT count(*) AS n FROM {_table(kind)} WHERE story = %s", (story,))[0]["n"]
         return self._fetch(f"SELECT count(*) AS n FROM {_table(kind)}")[0]["n"]
 
     def has_camp(self, camp: str) -> bool:
@@ -563,23 +650,30 @@ class PostgresViewStore(ViewStore):
             "AND (%(kind)s::text IS NULL OR kind = %(kind)s) AND (%(event)s::text IS NULL OR event = %(event)s) "
             "AND (%(editor)s::text IS NULL OR editor = %(editor)s) ORDER BY position LIMIT %(limit)s", params)
 
-    def search(self, terms: list[str], kind: str | None = None, limit: int = 50) -> list[dict]:
+    def search(self, terms: list[str], kind: str | None = None, limit: int = 50,
+               story: str | None = None) -> list[dict]:
         query = _search_query(terms)
         if query is None:
             return []
         return self._fetch(
-            "SELECT kind, entry_id AS id, slug, title, ts_headline('simple', body, q, %(headline)s) AS snippet "
+            "SELECT kind, entry_id AS id, story, slug, title, "
+            "ts_headline('simple', body, q, %(headline)s) AS snippet "
             "FROM search, to_tsquery('simple', %(query)s) AS q "
             "WHERE document @@ q AND (%(kind)s::text IS NULL OR kind = %(kind)s) "
+            "AND (%(story)s::text IS NULL OR story = %(story)s OR story IS NULL) "
             "ORDER BY ts_rank(%(weights)s::float4[], document, q, 1) DESC, slug LIMIT %(limit)s",
-            {"query": query, "kind": kind, "limit": limit, "headline": _HEADLINE, "weights": _SEARCH_WEIGHTS})
+            {"query": query, "kind": kind, "limit": limit, "story": story, "headline": _HEADLINE,
+             "weights": _SEARCH_WEIGHTS})
 
     def close(self) -> None:
         self.pool.close()
 
 
+STORIED = ("topic", "incident", "claim")
+
+
 def _table(kind: str) -> str:
-    tables = {"source": "sources", "topic": "topics", "incident": "incidents", "claim": "claims"}
+    tables = {"story": "stories", "source": "sources", "topic": "topics", "incident": "incidents", "claim": "claims"}
     if kind not in tables:
         raise ValueError(f"unknown kind of entry {kind!r}")
     return tables[kind]
@@ -668,6 +762,7 @@ class PostgresViewLocator(ViewLocator):
         name = f"{self.schema}_view_{number}"
         db.execute(sql.SQL("CREATE SCHEMA {0}; SET LOCAL search_path TO {0}").format(sql.Identifier(name)))
         db.execute(VIEW_SCHEMA)
+        db.execute("INSERT INTO layout (version) VALUES (%s)", (LAYOUT,))
         if indexed:
             db.execute(QUERY_INDEXES)
         return name

@@ -16,37 +16,45 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from chronicle.persistence.days import change_days_query
+from chronicle.projections.camps import camp_intervals
 from chronicle.projections.names import normalise
 from chronicle.projections.rows import CONTENT_COLUMNS
-from chronicle.projections.store import Lens, PositionMoved, ViewBatch, ViewLocator, ViewStore
+from chronicle.projections.store import LAYOUT, Lens, PositionMoved, ViewBatch, ViewLocator, ViewStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tracking (
     application_name TEXT PRIMARY KEY, notification_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, title TEXT NOT NULL, description TEXT, period TEXT);
 CREATE TABLE IF NOT EXISTS sources (
     id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, name TEXT NOT NULL, camp TEXT NOT NULL,
-    kind TEXT, aliases TEXT NOT NULL, description TEXT);
+    kind TEXT, aliases TEXT NOT NULL, description TEXT, camps TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS sources_camp ON sources (camp);
+CREATE TABLE IF NOT EXISTS source_camps (
+    source_id TEXT NOT NULL, number INTEGER NOT NULL, camp TEXT NOT NULL, since_on TEXT NOT NULL,
+    until_on TEXT, PRIMARY KEY (source_id, number)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS source_camps_camp ON source_camps (camp, since_on);
 CREATE TABLE IF NOT EXISTS source_names (
     key TEXT NOT NULL, source_id TEXT NOT NULL, PRIMARY KEY (key, source_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS source_names_source ON source_names (source_id);
 CREATE TABLE IF NOT EXISTS topics (
-    id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL,
-    unit TEXT, description TEXT);
+    id TEXT PRIMARY KEY, story TEXT NOT NULL, slug TEXT NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL,
+    unit TEXT, description TEXT, UNIQUE (story, slug));
 CREATE TABLE IF NOT EXISTS incidents (
-    id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, title TEXT NOT NULL, occurred TEXT NOT NULL,
-    place TEXT, description TEXT, citations TEXT NOT NULL);
+    id TEXT PRIMARY KEY, story TEXT NOT NULL, slug TEXT NOT NULL, title TEXT NOT NULL, occurred TEXT NOT NULL,
+    place TEXT, description TEXT, citations TEXT NOT NULL, UNIQUE (story, slug));
 CREATE TABLE IF NOT EXISTS claims (
-    id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, state BLOB NOT NULL);
+    id TEXT PRIMARY KEY, story TEXT NOT NULL, slug TEXT NOT NULL, state BLOB NOT NULL, UNIQUE (story, slug));
 CREATE TABLE IF NOT EXISTS versions (
     row_id INTEGER PRIMARY KEY,
-    claim_id TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL,
-    source_id TEXT NOT NULL, via_id TEXT, topic_id TEXT NOT NULL,
+    claim_id TEXT NOT NULL, version INTEGER NOT NULL, part INTEGER NOT NULL, kind TEXT NOT NULL,
+    story TEXT NOT NULL, source_id TEXT NOT NULL, via_id TEXT, topic_id TEXT NOT NULL,
     stated_on TEXT NOT NULL, stated_until TEXT, next_kind TEXT, stated TEXT NOT NULL,
-    text TEXT, quote TEXT, figure TEXT, figure_value REAL, citations TEXT, reason TEXT, note TEXT,
+    text TEXT, quote TEXT, quote_language TEXT, original TEXT, figure TEXT, figure_value REAL,
+    citations TEXT, reason TEXT, note TEXT,
     recorded_at TEXT, recorded_by TEXT, corrected_at TEXT, corrected_by TEXT, correction TEXT,
     recorded_from TEXT NOT NULL, recorded_until TEXT);
-CREATE INDEX IF NOT EXISTS versions_now ON versions (stated_on, stated_until)
+CREATE INDEX IF NOT EXISTS versions_now ON versions (story, stated_on, stated_until)
     WHERE recorded_until IS NULL;
 CREATE INDEX IF NOT EXISTS versions_claim ON versions (claim_id, version);
 CREATE INDEX IF NOT EXISTS versions_topic ON versions (topic_id, stated_on);
@@ -58,25 +66,18 @@ CREATE INDEX IF NOT EXISTS versions_source_now ON versions (source_id, stated_on
 CREATE INDEX IF NOT EXISTS versions_via_now ON versions (via_id, stated_on, stated_until)
     WHERE recorded_until IS NULL;
 CREATE TABLE IF NOT EXISTS links (
-    claim_id TEXT NOT NULL, relation TEXT NOT NULL, target_id TEXT NOT NULL,
+    claim_id TEXT NOT NULL, relation TEXT NOT NULL, target_id TEXT NOT NULL, story TEXT NOT NULL,
     stated_on TEXT NOT NULL, note TEXT, recorded_at TEXT NOT NULL, editor TEXT);
 CREATE INDEX IF NOT EXISTS links_from ON links (claim_id);
 CREATE INDEX IF NOT EXISTS links_to ON links (target_id);
-CREATE INDEX IF NOT EXISTS links_on ON links (stated_on);
+CREATE INDEX IF NOT EXISTS links_on ON links (story, stated_on);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
-    kind UNINDEXED, entry_id UNINDEXED, slug, title, body,
+    kind UNINDEXED, entry_id UNINDEXED, story UNINDEXED, slug, title, body,
     tokenize = "unicode61 remove_diacritics 2");
 CREATE TABLE IF NOT EXISTS search_rows (entry_id TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS audit (
     position INTEGER PRIMARY KEY, recorded_at TEXT NOT NULL, editor TEXT, kind TEXT NOT NULL,
     event TEXT NOT NULL, entry_id TEXT NOT NULL, summary TEXT);
-"""
-
-# Views written before search_rows existed learn their entries' search rows once (user_version 1).
-_UPGRADE = """
-INSERT OR IGNORE INTO search_rows (entry_id, row)
-    SELECT entry_id, rowid FROM search WHERE (SELECT user_version FROM pragma_user_version) < 1;
-PRAGMA user_version = 1;
 """
 
 ROW_COLUMNS = CONTENT_COLUMNS + ("recorded_from", "recorded_until")
@@ -134,11 +135,11 @@ class SQLiteViewBatch(ViewBatch):
         ).fetchall()
         return (state[0] if state else None), [dict(row) for row in rows]
 
-    def save_claim(self, claim_id: str, slug: str, state: bytes) -> None:
+    def save_claim(self, claim_id: str, story: str, slug: str, state: bytes) -> None:
         self.db.execute(
-            "INSERT INTO claims (id, slug, state) VALUES (?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, state = excluded.state",
-            (claim_id, slug, state),
+            "INSERT INTO claims (id, story, slug, state) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET state = excluded.state",
+            (claim_id, story, slug, state),
         )
 
     def close_rows(self, closes: list[tuple[int, str]]) -> None:
@@ -151,61 +152,73 @@ class SQLiteViewBatch(ViewBatch):
         self.db.executemany(_INSERT_ROW, rows)
 
     def load_entry(self, entry_id: str) -> tuple[str, dict]:
-        for kind, table in (("source", "sources"), ("topic", "topics"), ("incident", "incidents")):
+        for kind, table in (("source", "sources"), ("topic", "topics"), ("incident", "incidents"),
+                            ("story", "stories")):
             row = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", (entry_id,)).fetchone()
             if row:
                 return kind, _decode_entry(dict(row))
         raise KeyError(entry_id)
 
+    def save_story(self, entry: dict) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO stories (id, slug, title, description, period) "
+            "VALUES (:id, :slug, :title, :description, :period)",
+            {**entry, "period": json.dumps(entry["period"], ensure_ascii=False) if entry["period"] else None})
+
     def save_source(self, entry: dict, keys: list[str]) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO sources (id, slug, name, camp, kind, aliases, description) "
-            "VALUES (:id, :slug, :name, :camp, :kind, :aliases, :description)",
-            {**entry, "aliases": json.dumps(entry["aliases"], ensure_ascii=False)},
+            "INSERT OR REPLACE INTO sources (id, slug, name, camp, kind, aliases, description, camps) "
+            "VALUES (:id, :slug, :name, :camp, :kind, :aliases, :description, :camps)",
+            {**entry, "aliases": json.dumps(entry["aliases"], ensure_ascii=False),
+             "camps": json.dumps(entry["camps"], ensure_ascii=False)},
         )
         self.db.execute("DELETE FROM source_names WHERE source_id = ?", (entry["id"],))
         self.db.executemany("INSERT INTO source_names (key, source_id) VALUES (?, ?)",
                             [(key, entry["id"]) for key in keys])
+        self.db.execute("DELETE FROM source_camps WHERE source_id = ?", (entry["id"],))
+        self.db.executemany("INSERT INTO source_camps (source_id, number, camp, since_on, until_on) "
+                            "VALUES (?, ?, ?, ?, ?)", camp_intervals(entry))
 
     def save_topic(self, entry: dict) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO topics (id, slug, title, kind, unit, description) "
-            "VALUES (:id, :slug, :title, :kind, :unit, :description)", entry)
+            "INSERT OR REPLACE INTO topics (id, story, slug, title, kind, unit, description) "
+            "VALUES (:id, :story, :slug, :title, :kind, :unit, :description)", entry)
 
     def save_incident(self, entry: dict) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO incidents (id, slug, title, occurred, place, description, citations) "
-            "VALUES (:id, :slug, :title, :occurred, :place, :description, :citations)",
+            "INSERT OR REPLACE INTO incidents (id, story, slug, title, occurred, place, description, citations) "
+            "VALUES (:id, :story, :slug, :title, :occurred, :place, :description, :citations)",
             {**entry, "occurred": json.dumps(entry["occurred"], ensure_ascii=False),
              "citations": json.dumps(entry["citations"], ensure_ascii=False)},
         )
 
-    def save_link(self, claim_id: str, relation: str, target_id: str, stated_on: str,
+    def save_link(self, claim_id: str, relation: str, target_id: str, story: str, stated_on: str,
                   note: str | None, recorded_at: str, editor: str) -> None:
         self.db.execute(
-            "INSERT INTO links (claim_id, relation, target_id, stated_on, note, recorded_at, editor) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (claim_id, relation, target_id, stated_on, note, recorded_at, editor))
+            "INSERT INTO links (claim_id, relation, target_id, story, stated_on, note, recorded_at, editor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (claim_id, relation, target_id, story, stated_on, note, recorded_at, editor))
 
     def log_event(self, position: int, recorded_at: str, editor: str, kind: str, event: str,
                   entry_id: str, summary: str) -> None:
         self.db.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (position, recorded_at, editor, kind, event, entry_id, summary))
 
-    def index_text(self, kind: str, entry_id: str, slug: str, title: str, body: str) -> None:
+    def index_text(self, kind: str, entry_id: str, slug: str, title: str, body: str, story: str | None) -> None:
         # An FTS5 table can only find a row fast by its rowid, so search_rows keeps each entry's;
         # deleting by the unindexed entry_id scanned the whole index on every write.
         found = self.db.execute("SELECT row FROM search_rows WHERE entry_id = ?", (entry_id,)).fetchone()
         if found:
             self.db.execute("DELETE FROM search WHERE rowid = ?", (found[0],))
-        row = self.db.execute("INSERT INTO search (rowid, kind, entry_id, slug, title, body) VALUES (?, ?, ?, ?, ?, ?)",
-                              (found[0] if found else None, kind, entry_id, slug, title, body)).lastrowid
+        row = self.db.execute(
+            "INSERT INTO search (rowid, kind, entry_id, story, slug, title, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (found[0] if found else None, kind, entry_id, story, slug, title, body)).lastrowid
         if not found:
             self.db.execute("INSERT INTO search_rows (entry_id, row) VALUES (?, ?)", (entry_id, row))
 
 
 def _decode_entry(row: dict) -> dict:
-    for name in ("aliases", "occurred", "citations"):
+    for name in ("aliases", "occurred", "citations", "camps", "period"):
         if name in row and isinstance(row[name], str):
             row[name] = json.loads(row[name])
     return row
@@ -219,7 +232,14 @@ class SQLiteViewStore(ViewStore):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self.db.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\n{_UPGRADE}\nCOMMIT;")
+        self.db.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\nCOMMIT;")
+        if self.db.execute("SELECT count(*) FROM tracking").fetchone()[0] == 0:
+            self.db.execute(f"PRAGMA user_version = {LAYOUT}")
+
+    @property
+    def layout(self) -> int:
+        """The layout this generation was written in (0 for one older than layouts)."""
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -260,44 +280,54 @@ class SQLiteViewStore(ViewStore):
         sql = f"{_ROW_SELECT} WHERE {where} ORDER BY {order}"
         return [dict(row) for row in self.db.execute(sql, params).fetchall()]
 
-    def narrative_rows(self, as_of: str, lens: Lens, known_at: str | None) -> list[dict]:
-        params: dict = {"as_of": as_of}
-        where = (f"{_recorded('v', known_at, params)} AND v.stated_on <= :as_of "
-                 f"AND (v.stated_until IS NULL OR v.stated_until > :as_of) AND {self._in_lens(lens, params)}")
-        return self._rows(where, params, "t.slug, v.stated_on, c.slug")
+    def narrative_rows(self, story: str, as_of: str, lens: Lens, known_at: str | None) -> list[dict]:
+        params: dict = {"as_of": as_of, "story": story}
+        where = (f"{_recorded('v', known_at, params)} AND v.story = :story AND v.stated_on <= :as_of "
+                 f"AND (v.stated_until IS NULL OR v.stated_until > :as_of) "
+                 f"AND {self._in_lens(lens, params, ':as_of')}")
+        return self._rows(where, params, "t.slug, v.stated_on, c.slug, v.part")
 
-    def _in_lens(self, lens: Lens, params: dict) -> str:
-        """SQL for "row v is spoken or published by one of the lens's sources"."""
+    def _in_lens(self, lens: Lens, params: dict, day: str = "v.stated_on") -> str:
+        """SQL for "row v is spoken or published by one of the lens's sources", in its camp on ``day``."""
         if lens.everyone:
             return "1=1"
         # By speaker id, not by joined camp, so that the plan reads the lens's sources' rows by
         # index instead of every row stated before the day.
         params["speakers"] = json.dumps(self._speakers(lens))
-        return ("(v.source_id IN (SELECT value FROM json_each(:speakers)) "
-                "OR v.via_id IN (SELECT value FROM json_each(:speakers)))")
+        params["ids"] = json.dumps(sorted(lens.source_ids))
+        params["camps"] = json.dumps(sorted(lens.camps))
+        speaks = [
+            f"(v.{column} IN (SELECT value FROM json_each(:speakers)) AND (v.{column} IN "
+            f"(SELECT value FROM json_each(:ids)) OR EXISTS (SELECT 1 FROM source_camps sc "
+            f"WHERE sc.source_id = v.{column} AND sc.camp IN (SELECT value FROM json_each(:camps)) "
+            f"AND sc.since_on <= {day} AND (sc.until_on IS NULL OR sc.until_on > {day}))))"
+            for column in ("source_id", "via_id")]
+        return f"({' OR '.join(speaks)})"
 
-    def _change_days(self, lens: Lens, known_at: str | None, params: dict, pick: str, since: str = "") -> str:
+    def _change_days(self, story: str, lens: Lens, known_at: str | None, params: dict, pick: str,
+                     since: str = "") -> str:
+        params["story"] = story
         return change_days_query(
-            held=_recorded("v", known_at, params), in_lens=self._in_lens(lens, params), join="",
-            linked="TRUE" if known_at is None else "l.recorded_at <= :known_at", everyone=lens.everyone,
-            pick=pick, since=since, day=":day")
+            held=f"{_recorded('v', known_at, params)} AND v.story = :story", in_lens=self._in_lens(lens, params),
+            join="", linked=("l.story = :story" if known_at is None else "l.story = :story AND l.recorded_at <= :known_at"),
+            everyone=lens.everyone, pick=pick, since=since, day=":day")
 
-    def change_days(self, lens: Lens, known_at: str | None) -> list[str]:
+    def change_days(self, story: str, lens: Lens, known_at: str | None) -> list[str]:
         params: dict = {}
-        sql = f"{self._change_days(lens, known_at, params, 'DISTINCT')} ORDER BY 1"
+        sql = f"{self._change_days(story, lens, known_at, params, 'DISTINCT')} ORDER BY 1"
         return [row[0] for row in self.db.execute(sql, params).fetchall()]
 
-    def days_around(self, day: str, lens: Lens, known_at: str | None) -> tuple[str | None, str | None]:
+    def days_around(self, story: str, day: str, lens: Lens, known_at: str | None) -> tuple[str | None, str | None]:
         found = []
         for pick, since in (("MAX", "<"), ("MIN", ">")):
             params: dict = {"day": day}
-            sql = f"SELECT {pick}(day) FROM ({self._change_days(lens, known_at, params, pick, since)})"
+            sql = f"SELECT {pick}(day) FROM ({self._change_days(story, lens, known_at, params, pick, since)})"
             found.append(self.db.execute(sql, params).fetchone()[0])
         return found[0], found[1]
 
     def _speakers(self, lens: Lens) -> list[str]:
-        """The ids of the sources a lens names or holds by camp: a row's source or channel must be one."""
-        rows = self.db.execute("SELECT id FROM sources WHERE camp IN (SELECT value FROM json_each(?))",
+        """The sources a lens names, and those ever in its camps: a row's source or channel must be one."""
+        rows = self.db.execute("SELECT DISTINCT source_id FROM source_camps WHERE camp IN (SELECT value FROM json_each(?))",
                                (json.dumps(sorted(lens.camps)),)).fetchall()
         return sorted({row[0] for row in rows} | set(lens.source_ids))
 
@@ -317,41 +347,59 @@ class SQLiteViewStore(ViewStore):
             ORDER BY l.stated_on, a.slug, b.slug, l.relation"""
         return [dict(row) for row in self.db.execute(sql, params).fetchall()]
 
-    def lens_rows(self, lens: Lens, known_at: str | None) -> list[dict]:
-        params: dict = {}
-        where = f"{_recorded('v', known_at, params)} AND {self._in_lens(lens, params)}"
-        return self._rows(where, params, "v.stated_on, c.slug, v.version")
+    def lens_rows(self, story: str, lens: Lens, known_at: str | None) -> list[dict]:
+        params: dict = {"story": story}
+        where = f"{_recorded('v', known_at, params)} AND v.story = :story AND {self._in_lens(lens, params)}"
+        return self._rows(where, params, "v.stated_on, c.slug, v.version, v.part")
 
     def topic_rows(self, topic_id: str, known_at: str | None) -> list[dict]:
         params: dict = {"topic": topic_id}
         where = f"v.topic_id = :topic AND {_recorded('v', known_at, params)}"
-        return self._rows(where, params, "v.stated_on, c.slug, v.version")
+        return self._rows(where, params, "v.stated_on, c.slug, v.version, v.part")
 
     def claim_rows(self, claim_id: str, known_at: str | None) -> list[dict]:
         params: dict = {"claim": claim_id}
         where = f"v.claim_id = :claim AND {_recorded('v', known_at, params)}"
-        return self._rows(where, params, "v.version")
+        return self._rows(where, params, "v.stated_on, v.version, v.part")
 
     def source_rows(self, source_id: str, known_at: str | None) -> list[dict]:
         params: dict = {"source": source_id}
-        where = f"(v.source_id = :source OR v.via_id = :source) AND {_recorded('v', known_at, params)}"
+        where = f"(v.source_id = :source OR v.via_id = :source) AND v.part = 0 AND {_recorded('v', known_at, params)}"
         return self._rows(where, params, "v.stated_on, c.slug, v.version")
 
     def claim_state(self, claim_id: str) -> bytes | None:
         row = self.db.execute("SELECT state FROM claims WHERE id = ?", (claim_id,)).fetchone()
         return row[0] if row else None
 
-    def entries(self, kind: str) -> list[dict]:
+    def entries(self, kind: str, story: str | None = None) -> list[dict]:
         table = _table(kind)
-        columns = "id, slug" if kind == "claim" else "*"
-        rows = self.db.execute(f"SELECT {columns} FROM {table} ORDER BY slug").fetchall()
+        columns = "id, story, slug" if kind == "claim" else "*"
+        where, params = ("WHERE story = ?", (story,)) if story is not None and kind in STORIED else ("", ())
+        rows = self.db.execute(f"SELECT {columns} FROM {table} {where} ORDER BY slug", params).fetchall()
         return [_decode_entry(dict(row)) for row in rows]
 
-    def entry(self, kind: str, key: str) -> dict | None:
+    def entry(self, kind: str, key: str, story: str | None = None) -> dict | None:
         table = _table(kind)
-        columns = "id, slug" if kind == "claim" else "*"
-        row = self.db.execute(f"SELECT {columns} FROM {table} WHERE id = ? OR slug = ?", (key, key)).fetchone()
+        columns = "id, story, slug" if kind == "claim" else "*"
+        if story is not None and kind in STORIED:
+            sql, params = f"SELECT {columns} FROM {table} WHERE id = ? OR (story = ? AND slug = ?)", (key, story, key)
+        else:
+            sql, params = f"SELECT {columns} FROM {table} WHERE id = ? OR slug = ? ORDER BY id = ? DESC", (key, key, key)
+        row = self.db.execute(sql, params).fetchone()
         return _decode_entry(dict(row)) if row else None
+
+    def story_facts(self) -> list[dict]:
+        sql = """
+            SELECT s.story AS slug,
+                   (SELECT count(*) FROM topics t WHERE t.story = s.story) AS topics,
+                   (SELECT count(*) FROM incidents i WHERE i.story = s.story) AS incidents,
+                   (SELECT count(*) FROM claims c WHERE c.story = s.story) AS claims,
+                   (SELECT MIN(v.stated_on) FROM versions v WHERE v.story = s.story AND v.recorded_until IS NULL) AS first_day,
+                   (SELECT MAX(v.stated_on) FROM versions v WHERE v.story = s.story AND v.recorded_until IS NULL) AS last_day
+            FROM (SELECT slug AS story FROM stories UNION SELECT story FROM topics
+                  UNION SELECT story FROM incidents UNION SELECT story FROM claims) s
+            ORDER BY s.story"""
+        return [dict(row) for row in self.db.execute(sql).fetchall()]
 
     def camps(self, limit: int | None = None) -> list[str]:
         # One index seek per camp, not a scan of every source.
@@ -360,7 +408,9 @@ class SQLiteViewStore(ViewStore):
                "SELECT camp FROM c WHERE camp IS NOT NULL LIMIT ?")
         return [row[0] for row in self.db.execute(sql, (-1 if limit is None else limit,)).fetchall()]
 
-    def count(self, kind: str) -> int:
+    def count(self, kind: str, story: str | None = None) -> int:
+        if story is not None and kind in STORIED:
+            return self.db.execute(f"SELECT count(*) FROM {_table(kind)} WHERE story = ?", (story,)).fetchone()[0]
         return self.db.execute(f"SELECT count(*) FROM {_table(kind)}").fetchone()[0]
 
     def has_camp(self, camp: str) -> bool:
@@ -384,16 +434,18 @@ class SQLiteViewStore(ViewStore):
                "AND (:editor IS NULL OR editor = :editor) ORDER BY position LIMIT :limit")
         return [dict(row) for row in self.db.execute(sql, params).fetchall()]
 
-    def search(self, terms: list[str], kind: str | None = None, limit: int = 50) -> list[dict]:
+    def search(self, terms: list[str], kind: str | None = None, limit: int = 50,
+               story: str | None = None) -> list[dict]:
         if not terms:
             return []
         query = " ".join('"' + term.replace('"', '""') + '"' for term in terms[:-1])
         query = f'{query} "{terms[-1].replace(chr(34), chr(34) * 2)}"*'.strip()
-        sql = ("SELECT kind, entry_id AS id, slug, title, "
-               "snippet(search, 4, '[', ']', ' … ', 16) AS snippet FROM search "
+        sql = ("SELECT kind, entry_id AS id, story, slug, title, "
+               "snippet(search, 5, '[', ']', ' … ', 16) AS snippet FROM search "
                "WHERE search MATCH :query AND (:kind IS NULL OR kind = :kind) "
-               "ORDER BY bm25(search, 0, 0, 2.0, 4.0, 1.0), slug LIMIT :limit")
-        rows = self.db.execute(sql, {"query": query, "kind": kind, "limit": limit}).fetchall()
+               "AND (:story IS NULL OR story = :story OR story IS NULL) "
+               "ORDER BY bm25(search, 0, 0, 0, 2.0, 4.0, 1.0), slug LIMIT :limit")
+        rows = self.db.execute(sql, {"query": query, "kind": kind, "limit": limit, "story": story}).fetchall()
         return [dict(row) for row in rows]
 
     def close(self) -> None:
@@ -404,8 +456,11 @@ class SQLiteViewStore(ViewStore):
         self._local = threading.local()
 
 
+STORIED = ("topic", "incident", "claim")
+
+
 def _table(kind: str) -> str:
-    tables = {"source": "sources", "topic": "topics", "incident": "incidents", "claim": "claims"}
+    tables = {"story": "stories", "source": "sources", "topic": "topics", "incident": "incidents", "claim": "claims"}
     if kind not in tables:
         raise ValueError(f"unknown kind of entry {kind!r}")
     return tables[kind]

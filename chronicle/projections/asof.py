@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from chronicle.domain import CLAIM_FIELDS, Claim, Incident, Source, Topic, day_of
+from chronicle.domain import Claim, Incident, Source, Story, Topic, camp_on, day_of, natural_id
 from chronicle.projections.names import name_keys
 from chronicle.projections.rows import derive_rows, row_key
 from chronicle.projections.store import PositionMoved, ViewBatch, ViewStore
@@ -79,6 +79,18 @@ class _BatchFolder:
         self.open_rows: dict[str, list[dict]] = {}
         self.closed_stored: list[tuple[int, str]] = []
         self.finished_rows: list[dict] = []
+        self.stories: set[str] = set()
+
+    def _ensure_story(self, slug: str) -> None:
+        """Every story an entry names has a row, described by its Started event if it has one."""
+        if slug in self.stories:
+            return
+        self.stories.add(slug)
+        story_id = str(natural_id("story", slug))
+        try:
+            self.batch.load_entry(story_id)
+        except KeyError:
+            self.batch.save_story({"id": story_id, "slug": slug, "title": slug, "description": None, "period": None})
 
     def apply(self, position: int, event: Any) -> None:
         at, editor = stamp(event.timestamp), getattr(event, "editor", "system")
@@ -86,42 +98,61 @@ class _BatchFolder:
             kind = "claim"
             self._apply_claim(event, at, editor)
         else:
-            kind = self._apply_entry(event)
+            kind = self._apply_entry(event, at)
         self.batch.log_event(position, at, editor, kind, type(event).__name__,
                              str(event.originator_id), _summary(event))
 
-    def _apply_entry(self, event: Any) -> str:
-        """Fold a source, topic or incident event; return which kind of entry it was."""
+    def _apply_entry(self, event: Any, at: str) -> str:
+        """Fold a story, source, topic or incident event; return which kind of entry it was."""
         entry_id = str(event.originator_id)
         kind = CREATED_KINDS.get(type(event))
         if kind:
             entry = {"id": entry_id, **_created_fields(event)}
+            if kind == "source":
+                entry["camps"] = [{"camp": entry["camp"], "since": None, "recorded_at": at}]
         else:
             kind, entry = self.batch.load_entry(entry_id)
-            entry.update(event.changes)
-        if kind == "source":
+            if isinstance(event, Source.Moved):
+                entry["camps"].append({"camp": event.camp, "since": event.since, "recorded_at": at})
+            else:
+                entry.update(event.changes)
+                if kind == "source" and "camp" in event.changes:
+                    entry["camps"][0]["camp"] = event.changes["camp"]
+            if kind == "source":
+                entry["camp"] = camp_on(entry["camps"], None)
+        story = entry.get("story")
+        if story:
+            self._ensure_story(story)
+        if kind == "story":
+            self.stories.add(entry["slug"])
+            self.batch.save_story(entry)
+            self.batch.index_text(kind, entry_id, entry["slug"], entry["title"], entry.get("description") or "",
+                                  entry["slug"])
+        elif kind == "source":
             self.batch.save_source(entry, name_keys(entry["slug"], entry["name"], entry["aliases"]))
             self.batch.index_text(kind, entry_id, entry["slug"], entry["name"],
-                                  " ".join([*entry["aliases"], entry["camp"], entry.get("description") or ""]))
+                                  " ".join([*entry["aliases"], entry["camp"], entry.get("description") or ""]), None)
         elif kind == "topic":
             self.batch.save_topic(entry)
-            self.batch.index_text(kind, entry_id, entry["slug"], entry["title"], entry.get("description") or "")
+            self.batch.index_text(kind, entry_id, entry["slug"], entry["title"], entry.get("description") or "", story)
         else:
             self.batch.save_incident(entry)
             self.batch.index_text(kind, entry_id, entry["slug"], entry["title"],
-                                  " ".join(filter(None, [entry.get("place"), entry.get("description")])))
+                                  " ".join(filter(None, [entry.get("place"), entry.get("description")])), story)
         return kind
 
     def _apply_claim(self, event: Any, at: str, editor: str) -> None:
         claim_id = str(event.originator_id)
         claim = self._load_claim(claim_id, isinstance(event, Claim.Stated))
         claim = event.mutate(claim)
+        if isinstance(event, Claim.Stated):
+            self._ensure_story(claim.story)
         _annotate(claim, event, at, editor)
         self.claims[claim_id] = claim
         if isinstance(event, Claim.Linked):
             link = claim.links[-1]
             stated = link["stated"] or claim.versions[0]["stated"]
-            self.batch.save_link(claim_id, link["relation"], str(link["target_id"]), day_of(stated),
+            self.batch.save_link(claim_id, link["relation"], str(link["target_id"]), claim.story, day_of(stated),
                                  link["note"], at, editor)
         self._reindex(claim_id, claim, at, _touched_versions(claim, event))
 
@@ -167,33 +198,35 @@ class _BatchFolder:
         self.batch.insert_rows(new_rows)
         for claim_id, claim in self.claims.items():
             state = {k: v for k, v in claim.__dict__.items() if k != "_pending_events"}
-            self.batch.save_claim(claim_id, claim.slug, self.transcoder.encode(state))
-            self.batch.index_text("claim", claim_id, claim.slug, claim.versions[-1]["text"], _claim_words(claim))
+            self.batch.save_claim(claim_id, claim.story, claim.slug, self.transcoder.encode(state))
+            self.batch.index_text("claim", claim_id, claim.slug, claim.versions[-1]["text"], _claim_words(claim),
+                                  claim.story)
 
 
-CREATED_KINDS = {Source.Registered: "source", Topic.Opened: "topic", Incident.Recorded: "incident"}
+CREATED_KINDS = {Story.Started: "story", Source.Registered: "source", Topic.Opened: "topic",
+                 Incident.Recorded: "incident"}
 
 
 def _claim_words(claim: Claim) -> str:
     """Everything searchable in a claim: every version's words, reasons, notes and cited quotes."""
     words = []
     for version in claim.versions:
-        words.extend([version["text"], version["quote"], version["reason"], version["note"]])
+        original = version.get("original") or {}
+        words.extend([version["text"], version["quote"], original.get("text"), version["reason"], version["note"]])
         words.extend(c.get("quote") for c in version["citations"])
     return " ".join(dict.fromkeys(w for w in words if w))
 
 
 def _touched_versions(claim: Claim, event: Any) -> list[int] | None:
-    """The versions whose rows an event can change; None for all of them."""
-    last = len(claim.versions) - 1
+    """The versions whose rows an event can change; None for all of them.
+
+    A version placed by its stated day can land between two others, and what it says can flow
+    into the versions after it, so anything but a statement or a link re-derives the claim.
+    """
     if isinstance(event, Claim.Stated):
         return [0]
-    if isinstance(event, (Claim.Revised, Claim.Retracted)):
-        return [last - 1, last]
     if isinstance(event, Claim.Linked):
         return []
-    if isinstance(event, Claim.Corrected) and event.version is not None and not set(event.changes) & set(CLAIM_FIELDS):
-        return [n for n in (event.version - 1, event.version) if n >= 0]
     return None
 
 
@@ -204,14 +237,14 @@ def _created_fields(event: Any) -> dict:
 
 def _annotate(claim: Claim, event: Any, at: str, editor: str) -> None:
     """Add to the folded claim what only the log knows: when and by whom each part was recorded."""
-    if isinstance(event, (Claim.Stated, Claim.Revised, Claim.Retracted)):
-        claim.versions[-1].update({"recorded_at": at, "recorded_by": editor})
+    if isinstance(event, (Claim.Stated, Claim.Revised, Claim.Retracted, Claim.Reinstated)):
+        claim.version_numbered(len(claim.versions) - 1).update({"recorded_at": at, "recorded_by": editor})
     elif isinstance(event, Claim.Corrected):
         fix = {"at": at, "by": editor, "reason": event.reason, "version": event.version,
                "fields": sorted(event.changes)}
         claim.__dict__.setdefault("corrections", []).append(fix)
         if event.version is not None:
-            claim.versions[event.version].setdefault("corrections", []).append(fix)
+            claim.version_numbered(event.version).setdefault("corrections", []).append(fix)
 
 
 def _summary(event: Any) -> str:
@@ -220,6 +253,10 @@ def _summary(event: Any) -> str:
         return (event.text or event.quote or "")[:200]
     if isinstance(event, Claim.Retracted):
         return event.reason[:200]
+    if isinstance(event, Claim.Reinstated):
+        return (event.note or "reinstated")[:200]
+    if isinstance(event, Source.Moved):
+        return f"{event.camp} from {day_of(event.since)}"
     if isinstance(event, Claim.Corrected):
         return f"{', '.join(sorted(event.changes))}: {event.reason}"[:200]
     if isinstance(event, Claim.Linked):

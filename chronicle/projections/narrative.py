@@ -21,9 +21,11 @@ def present_row(row: dict) -> dict[str, Any]:
     stated = FuzzyDate.from_dict(json.loads(row["stated"]))
     figure = Figure.from_dict(json.loads(row["figure"])) if row["figure"] else None
     return {
+        "story": row["story"],
         "claim": row["claim_slug"],
         "id": row["claim_id"],
         "version": row["version"],
+        "part": row["part"],
         "kind": row["kind"],
         "topic": row["topic_slug"],
         "source": {"slug": row["source_slug"], "name": row["source_name"], "camp": row["source_camp"]},
@@ -32,6 +34,8 @@ def present_row(row: dict) -> dict[str, Any]:
         "stated": present_date(stated),
         "text": row["text"],
         "quote": row["quote"],
+        "quote_language": row["quote_language"],
+        "original": json.loads(row["original"]) if row["original"] else None,
         "figure": present_figure(figure),
         "citations": json.loads(row["citations"] or "[]"),
         "reason": row["reason"],
@@ -117,23 +121,27 @@ def _links_by_claim(links: list[dict], as_of: str | None) -> dict[str, list[dict
 
 def topic_history(rows: list[dict]) -> list[dict[str, Any]]:
     """Every version of every claim on a topic, in stated order, each with what it replaced."""
-    previous: dict[str, dict] = {}
+    previous: dict[tuple, dict] = {}
     history = []
     for row in rows:
         entry = present_row(row)
-        before = previous.get(row["claim_id"])
+        before = previous.get((row["claim_id"], row["part"]))
         entry["replaces"] = ({"version": before["version"], "text": before["text"],
                               "figure": before["figure"]} if before else None)
-        previous[row["claim_id"]] = entry
+        previous[(row["claim_id"], row["part"])] = entry
         history.append(entry)
     return history
 
 
 def claim_versions(rows: list[dict]) -> list[dict[str, Any]]:
-    """A claim's versions, each with what changed from the one before."""
+    """A claim's versions in stated order, each with its figures on other topics and what changed."""
     versions = []
     for row in rows:
         entry = present_row(row)
+        if row["part"]:
+            versions[-1]["figures"].append({"topic": entry["topic"], **entry["figure"]})
+            continue
+        entry["figures"] = []
         entry["changes"] = _changes(versions[-1], entry) if versions else []
         versions.append(entry)
     return versions
@@ -143,6 +151,8 @@ def _changes(before: dict, after: dict) -> list[dict[str, Any]]:
     changes = []
     if after["kind"] == "retracted":
         changes.append({"field": "status", "from": "standing", "to": "retracted", "reason": after["reason"]})
+    if after["kind"] == "reinstated":
+        changes.append({"field": "status", "from": "retracted", "to": "standing", "reason": after["note"]})
     if before["text"] != after["text"]:
         changes.append({"field": "text", "from": before["text"], "to": after["text"],
                         "diff": word_diff(before["text"] or "", after["text"] or "")})
@@ -170,8 +180,8 @@ def word_diff(old: str, new: str) -> list[list[str]]:
 
 def diff(before: list[dict], after: list[dict], links: list[dict], start: str, end: str) -> dict[str, list]:
     """What changed in a lens's story between two narratives (each a list of topic groups)."""
-    old = {c["id"]: c for group in before for c in group["claims"]}
-    new = {c["id"]: c for group in after for c in group["claims"]}
+    old = {(c["id"], c["topic"]): c for group in before for c in group["claims"]}
+    new = {(c["id"], c["topic"]): c for group in after for c in group["claims"]}
     changes: dict[str, list] = {"added": [], "revised": [], "retracted": [], "superseded": [], "disputed": []}
     for claim_id, claim in new.items():
         was = old.get(claim_id)
@@ -183,9 +193,10 @@ def diff(before: list[dict], after: list[dict], links: list[dict], start: str, e
             changes["revised"].append({"claim": claim, "before": was})
         if was and claim["status"] == "superseded" and was["status"] == "current":
             changes["superseded"].append({"claim": claim, "by": claim["superseded_by"]})
+    statements = {claim["id"]: claim for claim in new.values() if not claim["part"]}
     for link in links:
-        if start < link["stated_on"] <= end and link["relation"] in CHALLENGES and link["target_id"] in new:
-            changes["disputed"].append({"claim": new[link["target_id"]], "by": link["claim_slug"],
+        if start < link["stated_on"] <= end and link["relation"] in CHALLENGES and link["target_id"] in statements:
+            changes["disputed"].append({"claim": statements[link["target_id"]], "by": link["claim_slug"],
                                         "relation": link["relation"], "on": link["stated_on"]})
     for items in changes.values():
         items.sort(key=lambda item: (item["claim"]["stated"]["on"], item["claim"]["claim"]))

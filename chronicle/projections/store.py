@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+# The layout of a view generation. A view of another layout (written by an earlier release) is not
+# read: the application rebuilds the read models from the log into a fresh generation.
+LAYOUT = 2
+
+
 @dataclass(frozen=True)
 class Lens:
     """Whose words a question is about: some camps, some sources, or everyone."""
@@ -30,7 +35,7 @@ class ViewBatch(ABC):
         """The claim's folded state and its open index rows (each with its ``row_id``)."""
 
     @abstractmethod
-    def save_claim(self, claim_id: str, slug: str, state: bytes) -> None: ...
+    def save_claim(self, claim_id: str, story: str, slug: str, state: bytes) -> None: ...
 
     @abstractmethod
     def close_rows(self, closes: list[tuple[int, str]]) -> None:
@@ -41,10 +46,14 @@ class ViewBatch(ABC):
 
     @abstractmethod
     def load_entry(self, entry_id: str) -> tuple[str, dict]:
-        """A source, topic or incident as (kind, fields)."""
+        """A story, source, topic or incident as (kind, fields)."""
 
     @abstractmethod
-    def save_source(self, entry: dict, keys: list[str]) -> None: ...
+    def save_story(self, entry: dict) -> None: ...
+
+    @abstractmethod
+    def save_source(self, entry: dict, keys: list[str]) -> None:
+        """Write a source, its name keys and its camps over time (``entry["camps"]``)."""
 
     @abstractmethod
     def save_topic(self, entry: dict) -> None: ...
@@ -53,12 +62,12 @@ class ViewBatch(ABC):
     def save_incident(self, entry: dict) -> None: ...
 
     @abstractmethod
-    def save_link(self, claim_id: str, relation: str, target_id: str, stated_on: str,
+    def save_link(self, claim_id: str, relation: str, target_id: str, story: str, stated_on: str,
                   note: str | None, recorded_at: str, editor: str) -> None: ...
 
     @abstractmethod
-    def index_text(self, kind: str, entry_id: str, slug: str, title: str, body: str) -> None:
-        """Replace the entry's row in the full-text index."""
+    def index_text(self, kind: str, entry_id: str, slug: str, title: str, body: str, story: str | None) -> None:
+        """Replace the entry's row in the full-text index (sources belong to no story)."""
 
     @abstractmethod
     def log_event(self, position: int, recorded_at: str, editor: str, kind: str, event: str,
@@ -68,6 +77,13 @@ class ViewBatch(ABC):
 class ViewStore(ABC):
     """A materialised view of the chronicle, with its tracking position."""
 
+    LAYOUT = LAYOUT
+
+    @property
+    @abstractmethod
+    def layout(self) -> int:
+        """The layout this generation was written in (0 for one older than layouts)."""
+
     @abstractmethod
     def max_tracking_id(self, application_name: str) -> int | None: ...
 
@@ -76,16 +92,18 @@ class ViewStore(ABC):
         """A transaction that fails with :class:`PositionMoved` unless tracking is at ``expected``."""
 
     @abstractmethod
-    def narrative_rows(self, as_of: str, lens: Lens, known_at: str | None) -> list[dict]:
-        """Index rows current on ``as_of`` for the lens, as the chronicle held them at ``known_at``."""
+    def narrative_rows(self, story: str, as_of: str, lens: Lens, known_at: str | None) -> list[dict]:
+        """A story's index rows current on ``as_of`` for the lens (its camps as of that day),
+        as the chronicle held them at ``known_at``."""
 
     @abstractmethod
     def links(self, claim_ids: list[str], known_at: str | None) -> list[dict]:
         """Links from or to the given claims."""
 
     @abstractmethod
-    def lens_rows(self, lens: Lens, known_at: str | None) -> list[dict]:
-        """Every index row of the lens's sources, in stated order, as the chronicle held them at ``known_at``."""
+    def lens_rows(self, story: str, lens: Lens, known_at: str | None) -> list[dict]:
+        """Every index row of a story spoken by the lens's sources (in its camps on the day stated),
+        in stated order, as the chronicle held them at ``known_at``."""
 
     @abstractmethod
     def topic_rows(self, topic_id: str, known_at: str | None) -> list[dict]: ...
@@ -100,28 +118,33 @@ class ViewStore(ABC):
     def claim_state(self, claim_id: str) -> bytes | None: ...
 
     @abstractmethod
-    def entries(self, kind: str) -> list[dict]:
-        """All sources, topics, incidents or claims (id and slug, plus their fields)."""
+    def entries(self, kind: str, story: str | None = None) -> list[dict]:
+        """All stories or sources, or a story's topics, incidents or claims (id and slug, plus their fields)."""
 
     @abstractmethod
-    def entry(self, kind: str, key: str) -> dict | None:
-        """One entry by id or slug."""
+    def entry(self, kind: str, key: str, story: str | None = None) -> dict | None:
+        """One entry by id, or by slug (within ``story``, for topics, incidents and claims)."""
 
     @abstractmethod
-    def change_days(self, lens: Lens, known_at: str | None) -> list[str]:
-        """The stated days, in order, of the lens's versions and of links to or from its claims."""
+    def change_days(self, story: str, lens: Lens, known_at: str | None) -> list[str]:
+        """The stated days, in order, of the lens's versions in a story and of links to or from its claims."""
 
     @abstractmethod
-    def days_around(self, day: str, lens: Lens, known_at: str | None) -> tuple[str | None, str | None]:
+    def days_around(self, story: str, day: str, lens: Lens,
+                    known_at: str | None) -> tuple[str | None, str | None]:
         """The nearest change days (as :meth:`change_days`) before and after ``day``."""
+
+    @abstractmethod
+    def story_facts(self) -> list[dict]:
+        """Each story that holds entries: its slug, its counts and the last stated day of its versions."""
 
     @abstractmethod
     def camps(self, limit: int | None = None) -> list[str]:
         """The camps sources are in, in order (the first ``limit`` of them)."""
 
     @abstractmethod
-    def count(self, kind: str) -> int:
-        """How many sources, topics, incidents or claims the view holds."""
+    def count(self, kind: str, story: str | None = None) -> int:
+        """How many stories or sources, or topics, incidents or claims (of a story), the view holds."""
 
     @abstractmethod
     def has_camp(self, camp: str) -> bool:
@@ -136,8 +159,9 @@ class ViewStore(ABC):
               event: str | None = None, editor: str | None = None) -> list[dict]: ...
 
     @abstractmethod
-    def search(self, terms: list[str], kind: str | None = None, limit: int = 50) -> list[dict]:
-        """Entries matching every term (the last as a prefix), best first, with a snippet."""
+    def search(self, terms: list[str], kind: str | None = None, limit: int = 50,
+               story: str | None = None) -> list[dict]:
+        """Entries matching every term (the last as a prefix), best first, with a snippet and their story."""
 
     @abstractmethod
     def close(self) -> None: ...
