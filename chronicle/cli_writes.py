@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from chronicle.cli import Context, command, story_option
+from chronicle.cli_support import Context, command, story_option
 
 
 @command("revise")

@@ -171,10 +171,11 @@ class _Plan:
         self.source_names = self._source_names()
 
     def build(self) -> list[Any]:
+        for record in self.records["sources"]:
+            self._guarded(record, self._source)
         for record in self.stories.values():
             self._guarded(record, self._story)
-        builders = {"sources": self._source, "topics": self._topic, "incidents": self._incident}
-        for section, builder in builders.items():
+        for section, builder in {"topics": self._topic, "incidents": self._incident}.items():
             for record in self.records[section]:
                 self._guarded(record, builder)
         for record in self.records["sources"]:

@@ -30,10 +30,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["chronicle_tokens"] = open_tokens(settings)
     app.extensions["chronicle_settings"] = settings
 
-    from chronicle_web import api, errors, pages, security
+    from chronicle_web import api, errors, pages, security, stories
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
+    stories.register(app)  # after the blueprints: it keeps the old URLs of their story routes
     errors.register(app)
     security.register(app)
     return app

@@ -21,6 +21,12 @@ class ProblemFieldOut(Out):
     detail = fields.String()
 
 
+class StoryLinkOut(Out):
+    slug = fields.String()
+    title = fields.String()
+    url = fields.String(metadata={"description": "where the question lives in this story"})
+
+
 class ProblemOut(Out):
     """RFC 9457 problem details."""
 
@@ -29,6 +35,8 @@ class ProblemOut(Out):
     status = fields.Integer()
     detail = fields.String()
     errors = fields.List(fields.Nested(ProblemFieldOut), metadata={"description": "each field that is wrong"})
+    stories = fields.List(fields.Nested(StoryLinkOut), metadata={
+        "description": "an old URL that names no story, asked of a chronicle of several: each story's URL"})
 
 
 def problem(status: int, title: str, detail: str | None = None, **extra):

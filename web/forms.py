@@ -101,6 +101,12 @@ def retraction_record(form: Mapping) -> dict:
     return {k: v for k, v in raw.items() if v is not None}
 
 
+def reinstatement_record(form: Mapping) -> dict:
+    """The raw ClaimEventRecord of a reinstatement: the source stands by its retracted claim again."""
+    raw = {"type": "reinstated", "stated": stated(form), "note": _text(form, "note"), "citations": citation(form)}
+    return {k: v for k, v in raw.items() if v is not None}
+
+
 def link_record(form: Mapping) -> dict:
     """The raw LinkRecord of a link between claims."""
     raw = {"relation": _text(form, "link_relation"), "target": _text(form, "link_target"),

@@ -375,7 +375,8 @@ class SQLiteViewStore(ViewStore):
         table = _table(kind)
         columns = "id, story, slug" if kind == "claim" else "*"
         where, params = ("WHERE story = ?", (story,)) if story is not None and kind in STORIED else ("", ())
-        rows = self.db.execute(f"SELECT {columns} FROM {table} {where} ORDER BY slug", params).fetchall()
+        order = ", story" if kind in STORIED else ""
+        rows = self.db.execute(f"SELECT {columns} FROM {table} {where} ORDER BY slug{order}", params).fetchall()
         return [_decode_entry(dict(row)) for row in rows]
 
     def entry(self, kind: str, key: str, story: str | None = None) -> dict | None:

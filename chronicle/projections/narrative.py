@@ -183,16 +183,18 @@ def diff(before: list[dict], after: list[dict], links: list[dict], start: str, e
     old = {(c["id"], c["topic"]): c for group in before for c in group["claims"]}
     new = {(c["id"], c["topic"]): c for group in after for c in group["claims"]}
     changes: dict[str, list] = {"added": [], "revised": [], "retracted": [], "superseded": [], "disputed": []}
-    for claim_id, claim in new.items():
-        was = old.get(claim_id)
+    for key, claim in new.items():
+        was = old.get(key)
+        if was and claim["status"] == "superseded" and was["status"] == "current":
+            changes["superseded"].append({"claim": claim, "by": claim["superseded_by"]})
+        if claim["part"]:
+            continue  # a figure on another topic changes with its statement, which is listed once
         if claim["status"] == "retracted" and (was is None or was["status"] != "retracted"):
             changes["retracted"].append({"claim": claim, "before": was})
         elif was is None:
             changes["added"].append({"claim": claim})
         elif was["version"] != claim["version"]:
             changes["revised"].append({"claim": claim, "before": was})
-        if was and claim["status"] == "superseded" and was["status"] == "current":
-            changes["superseded"].append({"claim": claim, "by": claim["superseded_by"]})
     statements = {claim["id"]: claim for claim in new.values() if not claim["part"]}
     for link in links:
         if start < link["stated_on"] <= end and link["relation"] in CHALLENGES and link["target_id"] in statements:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chronicle.domain import Claim, day_of
+from chronicle.domain import Claim, Source, camp_on, day_of
 from chronicle.projections import narrative as folds
 from chronicle.projections.asof import CREATED_KINDS, _annotate, stamp
 from chronicle.projections.rows import derive_rows
@@ -36,8 +36,15 @@ def replay(app: Any, known_at: str | None = None) -> dict[str, dict]:
                 links.append({"claim_id": entry_id, **claim.links[-1], "recorded_at": at})
         elif type(event) in CREATED_KINDS:
             entries[entry_id] = {"kind": CREATED_KINDS[type(event)], "id": entry_id, **vars(event)}
+            if isinstance(event, Source.Registered):
+                entries[entry_id]["camps"] = [{"camp": event.camp, "since": None}]
+        elif isinstance(event, Source.Moved):
+            entries[entry_id]["camps"].append({"camp": event.camp, "since": event.since})
+            entries[entry_id]["camp"] = camp_on(entries[entry_id]["camps"], None)
         else:
             entries[entry_id].update(event.changes)
+            if "camp" in event.changes and "camps" in entries[entry_id]:
+                entries[entry_id]["camps"][0]["camp"] = event.changes["camp"]
     return {"claims": claims, "entries": entries, "links": links}
 
 
@@ -51,15 +58,20 @@ def _all_notifications(app: Any, batch: int = 5000) -> Any:
         position = notifications[-1].id
 
 
-def replayed_narrative(app: Any, as_of: str, lens: Lens, known_at: str | None = None) -> list[dict]:
-    """The narrative's topic groups, computed from a replay of the log."""
+def replayed_narrative(app: Any, as_of: str, lens: Lens, known_at: str | None = None,
+                       story: str | None = None) -> list[dict]:
+    """A story's narrative topic groups (the only story's, by default), computed from a replay of the log."""
     state = replay(app, known_at)
     entries, claims = state["entries"], state["claims"]
+    if story is None:
+        story = app.resolve_story(None)["slug"]
     rows = []
     for claim in claims.values():
+        if claim.story != story:
+            continue
         current = [row for row in derive_rows(claim) if row["stated_on"] <= as_of
                    and (row["stated_until"] is None or row["stated_until"] > as_of)]
-        rows.extend(_joined(row, claim, entries) for row in current if _in_lens(row, entries, lens))
+        rows.extend(_joined(row, claim, entries) for row in current if _in_lens(row, entries, lens, as_of))
     links = [_link(link, claims) for link in state["links"]]
     ids = {row["claim_id"] for row in rows}
     links = sorted((link for link in links if link["claim_id"] in ids or link["target_id"] in ids),
@@ -67,11 +79,11 @@ def replayed_narrative(app: Any, as_of: str, lens: Lens, known_at: str | None = 
     return folds.narrate(rows, links, as_of)
 
 
-def _in_lens(row: dict, entries: dict, lens: Lens) -> bool:
+def _in_lens(row: dict, entries: dict, lens: Lens, as_of: str) -> bool:
     if lens.everyone:
         return True
     speakers = [row["source_id"]] + ([row["via_id"]] if row["via_id"] else [])
-    return any(s in lens.source_ids or entries[s]["camp"] in lens.camps for s in speakers)
+    return any(s in lens.source_ids or camp_on(entries[s]["camps"], as_of) in lens.camps for s in speakers)
 
 
 def _joined(row: dict, claim: Claim, entries: dict) -> dict:

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+STORY = "/stories/kazakhstan-2022"
+
 pytestmark = pytest.mark.browser
 
 DEATH_TOLL = {"authorities-toll-fewer-than-50", "ministry-toll-164", "prosecutor-death-toll"}
@@ -13,7 +15,7 @@ OFFICIAL_TOLLS = ["fewer than 50 people", "164 people", "225 people", "227 peopl
 
 
 def test_the_timeline_steps_from_the_164_toll_to_its_retraction(page, shoot):
-    page.goto("/timeline")
+    page.goto(f"{STORY}/timeline")
     page.get_by_label("As of").fill("2022-01-09")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url(re.compile(r"as_of=2022-01-09"))
@@ -36,7 +38,7 @@ def test_the_timeline_steps_from_the_164_toll_to_its_retraction(page, shoot):
 
 
 def test_the_lens_picker_keeps_its_choice_in_the_url(page):
-    page.goto("/timeline?as_of=2022-01-09")
+    page.goto(f"{STORY}/timeline?as_of=2022-01-09")
     page.get_by_label("Lens").select_option("everyone")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url(re.compile(r"lens=everyone"))
@@ -45,9 +47,9 @@ def test_the_lens_picker_keeps_its_choice_in_the_url(page):
 
 
 def test_the_death_toll_topic_charts_and_tables_six_official_values(page, shoot):
-    page.goto("/timeline?as_of=2022-01-09")
+    page.goto(f"{STORY}/timeline?as_of=2022-01-09")
     page.locator(".standing-figure[data-topic='death-toll'] a").click()
-    page.wait_for_url(re.compile(r"/topics/death-toll"))
+    page.wait_for_url(re.compile(rf"{STORY}/topics/death-toll"))
 
     points = page.locator("svg.chart g.point.official")
     charted = {(p.get_attribute("data-claim"), p.get_attribute("data-value")) for p in points.all()}
@@ -66,7 +68,7 @@ def test_the_death_toll_topic_charts_and_tables_six_official_values(page, shoot)
 
 
 def test_compare_shows_what_changed_between_the_5th_and_the_11th(page):
-    page.goto("/compare")
+    page.goto(f"{STORY}/compare")
     page.get_by_label("From").fill("2022-01-05")
     page.get_by_label("To").fill("2022-01-11")
     page.get_by_role("button", name="Compare").click()
@@ -81,7 +83,7 @@ def test_compare_shows_what_changed_between_the_5th_and_the_11th(page):
 
 
 def test_the_narrative_of_a_day_says_what_changed_since_the_day_before(page, shoot):
-    page.goto("/narrative?as_of=2022-01-10&lens=official")
+    page.goto(f"{STORY}/narrative?as_of=2022-01-10&lens=official")
     changes = page.locator("section.changes")
     assert "ministry-toll-164" in changes.locator("li.retracted a").get_attribute("href")
     page.get_by_role("link", name=re.compile("Previous day")).click()
@@ -91,7 +93,7 @@ def test_the_narrative_of_a_day_says_what_changed_since_the_day_before(page, sho
 
 
 def test_a_claim_page_shows_every_version_and_what_changed(page, shoot):
-    page.goto("/claims/prosecutor-death-toll")
+    page.goto(f"{STORY}/claims/prosecutor-death-toll")
     versions = page.locator("ol.versions > li")
     assert versions.count() == 4
     assert page.locator("#v1 .field-figure del").inner_text() == "225 people"
@@ -108,7 +110,7 @@ def test_an_editor_signs_in_adds_a_claim_and_sees_it_in_the_narrative(signed_in)
     page.get_by_label("Qualifier").select_option("at least")
     page.get_by_role("button", name="Record the claim").click()
 
-    page.wait_for_url(re.compile(r"/narrative\?as_of=2022-01-12&lens=everyone"))
+    page.wait_for_url(re.compile(rf"{STORY}/narrative\?as_of=2022-01-12&lens=everyone"))
     card = page.locator("article[data-claim^='reporters-counted-at-least-30']")
     assert card.locator(".text").inner_text() == "Reporters counted at least 30 bodies at one Almaty morgue."
     assert card.locator(".figure-value").inner_text() == "at least 30 people"
@@ -116,7 +118,7 @@ def test_an_editor_signs_in_adds_a_claim_and_sees_it_in_the_narrative(signed_in)
 
 def test_an_invalid_claim_is_refused_with_errors_beside_its_fields(signed_in, shoot):
     page = signed_in
-    page.goto("/claims/new")
+    page.goto(f"{STORY}/claims/new")
     page.get_by_label("Who stated it").select_option("opendemocracy-reporters")
     page.get_by_label("Topic").select_option("death-toll")
     page.get_by_label("Date (required)").fill("2022-02-30")
@@ -136,14 +138,14 @@ def test_an_invalid_claim_is_refused_with_errors_beside_its_fields(signed_in, sh
 def test_a_claim_with_script_and_html_shows_as_text(signed_in):
     page = signed_in
     hostile = '<script>window.__pwned = 1</script><b>bold</b> <img src=x onerror="window.__pwned = 2">'
-    page.goto("/claims/new")
+    page.goto(f"{STORY}/claims/new")
     _fill_claim(page, text=hostile, stated="2022-01-13", slug="hostile-markup-claim")
     page.get_by_role("button", name="Record the claim").click()
 
     card = page.locator("#claim-hostile-markup-claim")
     assert card.locator(".text").inner_text() == hostile
     assert card.locator(".text b, .text script, .text img").count() == 0
-    page.goto("/claims/hostile-markup-claim")
+    page.goto(f"{STORY}/claims/hostile-markup-claim")
     assert page.locator("#v0 .text").inner_text() == hostile
     assert page.evaluate("window.__pwned") is None
 
@@ -151,7 +153,7 @@ def test_a_claim_with_script_and_html_shows_as_text(signed_in):
 def test_the_pages_work_without_javascript(browser, live_server):
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
     page = context.new_page()
-    page.goto("/timeline")
+    page.goto(f"{STORY}/timeline")
     page.get_by_label("As of").fill("2022-01-09")
     page.get_by_label("Lens").select_option("official")
     page.get_by_role("button", name="Show").click()
@@ -161,7 +163,7 @@ def test_the_pages_work_without_javascript(browser, live_server):
 
 
 def test_the_keyboard_reaches_the_content_first(page):
-    page.goto("/timeline?as_of=2022-01-09")
+    page.goto(f"{STORY}/timeline?as_of=2022-01-09")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     page.keyboard.press("Enter")

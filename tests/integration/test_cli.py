@@ -90,7 +90,7 @@ def test_rebuild_keeps_the_answers(loaded):
     (("history", "no-such-topic"), "no topic is called 'no-such-topic'"),
     (("narrative", "--as-of", "2022-01-16", "--known-at", "yesterday"), "known at: 'yesterday'"),
     (("load", "/no/such/folder"), "no such file or folder"),
-    (("revise", "ministry-toll-164", "--stated", "2022-01-11", "--text", "x"), "was retracted"),
+    (("revise", "ministry-toll-164", "--stated", "2022-01-11", "--text", "x"), "retraction of 2022-01-10"),
 ])
 def test_errors_go_to_stderr_with_a_non_zero_exit(loaded, args, message):
     result = loaded(*args, check=False)

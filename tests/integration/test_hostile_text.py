@@ -17,6 +17,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE, ids=["html", "kazakh", "rtl-control", "sql", "huge"])
 def test_hostile_text_round_trips_exactly(chronicle, text):
+    chronicle.start_story("a-story", "A story")
     chronicle.register_source("odd-source", text[:200] or "x", "official", aliases=[text[:100]])
     chronicle.open_topic("odd-topic", text[:300], "question")
     chronicle.state_claim("odd-claim", "odd-source", "odd-topic", "2022-01-07", text, quote=text, note=text,
@@ -29,6 +30,7 @@ def test_hostile_text_round_trips_exactly(chronicle, text):
 
 
 def test_kazakh_and_russian_words_are_searchable(chronicle):
+    chronicle.start_story("a-story", "A story")
     chronicle.register_source("tokayev", "Қасым-Жомарт Тоқаев", "official", aliases=["Касым-Жомарт Токаев"])
     chronicle.open_topic("stability", "Stability", "question")
     chronicle.state_claim("will-not-fall", "tokayev", "stability", "2022-01-10", "Государство не рухнет")
@@ -38,6 +40,7 @@ def test_kazakh_and_russian_words_are_searchable(chronicle):
 
 
 def test_a_nul_character_is_refused_with_a_clear_error(chronicle):
+    chronicle.start_story("a-story", "A story")
     chronicle.register_source("s", "S", "official")
     chronicle.open_topic("t", "T", "question")
     with pytest.raises(InvalidValueError, match="NUL"):

@@ -13,7 +13,7 @@ import pytest
 from chronicle.loader import read_chronicle
 from tests.conftest import KAZAKHSTAN
 
-ARTICLE = "openDemocracy, 'On the ground in Kazakhstan's protests: what really happened?'"
+ARTICLE = "openDemocracy, 'On the ground in Kazakhstan\u2019s protests: what really happened?'"
 
 
 def claims_in(narrative: dict) -> dict[str, dict]:
@@ -63,7 +63,8 @@ def test_every_claim_has_a_source_document_a_stated_date_and_its_words(file, cla
 
 
 def test_every_citation_of_the_article_quotes_it_and_every_incident_is_cited():
-    files, records = read_chronicle(KAZAKHSTAN)
+    read = read_chronicle(KAZAKHSTAN)
+    files, records = read.files, read.records
     citations = [c for r in records["claims"] for c in r.data["citations"]]
     citations += [c for r in records["claims"] for e in r.data["events"] for c in e["citations"]]
     citations += [c for r in records["incidents"] for c in r.data["citations"]]
@@ -74,12 +75,13 @@ def test_every_citation_of_the_article_quotes_it_and_every_incident_is_cited():
 
 
 def test_the_fixture_is_as_large_as_the_article_allows():
-    files, records = read_chronicle(KAZAKHSTAN)
+    read = read_chronicle(KAZAKHSTAN)
+    files, records = read.files, read.records
     claims = [r.data for r in records["claims"]]
     assert len(claims) >= 60
     assert len(records["incidents"]) >= 20
     assert sum(len(c["links"]) for c in claims) >= 12
-    assert len(records["topics"]) == 20
+    assert len(records["topics"]) == 21
 
 
 def test_at_least_twenty_sources_speak(kazakhstan):
@@ -328,6 +330,61 @@ def test_incidents_keep_the_article_precision_and_places(kazakhstan):
     for place in ("Republic Square", "Tole bi", "Astana Square", "city administration", "Taraz", "Aktobe",
                   "Taldykorgan", "Mangistau"):
         assert place in places, place
-    files, records = read_chronicle(KAZAKHSTAN)
+    read = read_chronicle(KAZAKHSTAN)
+    files, records = read.files, read.records
     about = {slug for r in records["claims"] for slug in r.data["incidents"]}
     assert {"tole-bi-march", "republic-square-clash", "csto-troops-arrive", "almaty-firefights"} <= about
+
+
+# ----- the data is evidence: verbatim quotes, followable citations, one story
+
+
+SEED = KAZAKHSTAN.parent.parent.parent / "shared" / "seed"
+
+
+def _seed_text() -> str:
+    if not SEED.exists():
+        pytest.skip(f"the seed documents are not beside the repository ({SEED})")
+    return " ".join(" ".join(p.read_text(encoding="utf-8").split()) for p in sorted(SEED.glob("*.*")))
+
+
+def test_every_quote_is_the_sources_exact_words():
+    text, read = _seed_text(), read_chronicle(KAZAKHSTAN)
+    quotes = [(r.data["slug"], r.data.get("quote")) for r in read.records["claims"]]
+    quotes += [(r.data["slug"], e.get("quote")) for r in read.records["claims"] for e in r.data["events"]]
+    quotes += [(r.data["slug"], c.get("quote")) for r in read.records["claims"] for c in r.data["citations"]]
+    missing = [(slug, q) for slug, q in quotes if q and " ".join(q.split()) not in text]
+    assert not missing, f"quotes that are not verbatim in the seed documents: {missing}"
+
+
+def test_citations_name_the_publication_never_a_file_path():
+    read = read_chronicle(KAZAKHSTAN)
+    citations = [c for r in read.records["claims"] for c in r.data["citations"]]
+    citations += [c for r in read.records["claims"] for e in r.data["events"] for c in e["citations"]]
+    citations += [c for r in read.records["incidents"] for c in r.data["citations"]]
+    assert not [c for c in citations if "shared/" in json.dumps(c)]
+    assert all(c.get("outlet") for c in citations)
+    assert all(c.get("locator") for c in citations if c["document"] == ARTICLE), "an article citation without a locator"
+
+
+def test_every_file_names_the_story():
+    read = read_chronicle(KAZAKHSTAN)
+    assert set(read.stories) == {"kazakhstan-2022"}
+    assert read.stories["kazakhstan-2022"].data["title"] == "The January 2022 unrest in Kazakhstan"
+    assert {r.story for section in read.records.values() for r in section} == {"kazakhstan-2022"}
+
+
+def test_the_injured_counts_are_figures_on_their_own_topic(kazakhstan):
+    history = kazakhstan.topic_history("injured")["history"]
+    assert [(e["claim"], e["kind"], e["figure"]["value"]) for e in history if e["kind"] != "retracted"] == [
+        ("ministry-toll-164", "stated", 2265), ("prosecutor-death-toll", "stated", 4353),
+        ("prosecutor-death-toll", "revised", 4500)]
+    toll = kazakhstan.topic_history("death-toll")["history"]
+    assert 2265 not in [(e["figure"] or {}).get("value") for e in toll]
+
+
+def test_the_articles_quotes_say_they_are_its_translations():
+    read = read_chronicle(KAZAKHSTAN)
+    translated = [r.data for r in read.records["claims"] if (r.data.get("original") or {}).get("translator")]
+    assert translated and all(c["quote_language"] == "en" for c in translated)
+    assert {c["original"]["translator"] for c in translated} == {"openDemocracy"}

@@ -57,7 +57,8 @@ def broken_copy(tmp_path, mutate) -> object:
     (lambda d: d["claims"][3].update(source="nobody-at-all"),
      r"death-toll.json: claims\[3\] \(prosecutor-death-toll\): source: no source is called 'nobody-at-all'"),
     (lambda d: d["claims"][3]["events"][1].update(stated="2022-01-01"),
-     r"prosecutor-death-toll\): events\[1\] \(revised\): a revision .* cannot be dated 2022-01-01"),
+     r"prosecutor-death-toll\): events\[1\] \(revised\): a revision .* dated 2022-01-01 does not fit: "
+     r"no version can be dated before the claim's statement \(2022-01-15\)"),
     (lambda d: d["claims"][2]["links"][0].update(target="no-such-claim"),
      r"links\[0\]\.target: no claim has the slug 'no-such-claim'"),
 ])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+STORY = "/stories/kazakhstan-2022"
+
 
 def page(client, url: str, status: int = 200) -> str:
     response = client.get(url)
@@ -23,10 +25,10 @@ def standing_toll(html: str) -> str:
 
 
 def test_the_timeline_gives_the_official_toll_of_the_day_and_its_retraction(client):
-    on_9th = page(client, "/timeline?as_of=2022-01-09&lens=official")
+    on_9th = page(client, f"{STORY}/timeline?as_of=2022-01-09&lens=official")
     assert standing_toll(on_9th) == "164 people"
     assert "status-current" in block(on_9th, 'data-claim="ministry-toll-164"')
-    on_10th = page(client, "/timeline?as_of=2022-01-10&lens=official")
+    on_10th = page(client, f"{STORY}/timeline?as_of=2022-01-10&lens=official")
     assert standing_toll(on_10th) == "fewer than 50 people"
     assert "badge status-retracted" in block(on_10th, 'data-claim="ministry-toll-164"')
 
@@ -37,7 +39,7 @@ def test_the_timeline_lists_incidents_in_occurred_order_with_their_claims(app, c
     chronicle.state_claim("test-rally-claim", "opendemocracy-reporters", "nature-of-the-violence", "2022-01-08",
                           "Reporters said the test rally was peaceful.", citations=[{"document": "notes"}],
                           incidents=["test-square-rally"])
-    html = page(client, "/timeline?as_of=2022-01-09&lens=everyone")
+    html = page(client, f"{STORY}/timeline?as_of=2022-01-09&lens=everyone")
     shown = re.findall(r'id="incident-([a-z0-9-]+)"', html)
     occurred = {i["slug"]: (i["occurred"]["on"]) for i in chronicle.incidents()}
     assert shown and [occurred[s] for s in shown] == sorted(occurred[s] for s in shown)
@@ -48,30 +50,30 @@ def test_the_timeline_lists_incidents_in_occurred_order_with_their_claims(app, c
 
 
 def test_the_view_state_lives_in_the_url(client):
-    html = page(client, "/timeline?as_of=2022-01-09&lens=independent-media")
+    html = page(client, f"{STORY}/timeline?as_of=2022-01-09&lens=independent-media")
     assert 'value="2022-01-09"' in html
     assert '<option value="independent-media" selected>' in html
     for day in ("2022-01-08", "2022-01-10"):
         assert f"as_of={day}&amp;lens=independent-media" in html
-    joined = page(client, "/timeline?as_of=2022-01-09&lens=tokayev,independent-media")
+    joined = page(client, f"{STORY}/timeline?as_of=2022-01-09&lens=tokayev,independent-media")
     assert '<option value="tokayev,independent-media" selected>' in joined
 
 
 def test_the_lens_picker_lists_sources_only_while_they_are_few(client, monkeypatch):
     from chronicle_web.pages import state
 
-    html = page(client, "/narrative?as_of=2022-01-10&lens=tokayev")
+    html = page(client, f"{STORY}/narrative?as_of=2022-01-10&lens=tokayev")
     assert '<optgroup label="Sources">' in html and '<option value="tokayev" selected>' in html
     monkeypatch.setattr(state, "LISTED", 20)  # the fixture has 31 sources and 16 camps
-    html = page(client, "/narrative?as_of=2022-01-10&lens=tokayev")
+    html = page(client, f"{STORY}/narrative?as_of=2022-01-10&lens=tokayev")
     assert '<optgroup label="Sources">' not in html and '<option value="expert">' in html
     assert '<option value="tokayev" selected>' in html, "the chosen lens stays chosen"
     monkeypatch.setattr(state, "LISTED", 10)
-    assert '<optgroup label="Camps">' not in page(client, "/narrative?as_of=2022-01-10&lens=official")
+    assert '<optgroup label="Camps">' not in page(client, f"{STORY}/narrative?as_of=2022-01-10&lens=official")
 
 
 def test_the_narrative_says_what_changed_since_the_day_before(client):
-    html = page(client, "/narrative?as_of=2022-01-10&lens=official")
+    html = page(client, f"{STORY}/narrative?as_of=2022-01-10&lens=official")
     changes = block(html, 'class="changes"', "</section>")
     assert 'class="retracted"' in changes and "#claim-ministry-toll-164" in changes
     assert 'id="claim-ministry-toll-164"' in html
@@ -80,7 +82,7 @@ def test_the_narrative_says_what_changed_since_the_day_before(client):
 
 
 def test_compare_lists_the_retraction_between_the_5th_and_the_11th(client):
-    html = page(client, "/compare?from=2022-01-05&to=2022-01-11&lens=official")
+    html = page(client, f"{STORY}/compare?from=2022-01-05&to=2022-01-11&lens=official")
     assert 'data-claim="ministry-toll-164"' in block(html, 'class="change-kind retracted"', "</section>")
     assert 'data-claim="authorities-toll-fewer-than-50"' in block(html, 'class="change-kind added"', "</section>")
     death_toll = block(html, "Death toll of the January events</a></th>", "</tr>")
@@ -88,7 +90,7 @@ def test_compare_lists_the_retraction_between_the_5th_and_the_11th(client):
 
 
 def test_the_death_toll_chart_and_table_hold_the_six_official_values(client):
-    html = page(client, "/topics/death-toll")
+    html = page(client, f"{STORY}/topics/death-toll")
     svg = block(html, "<svg class=\"chart\"", "</svg>")
     ours = ("authorities-toll-fewer-than-50", "ministry-toll-164", "prosecutor-death-toll")
     points = re.findall(r'<g class="point official[^"]*" data-series="official" data-claim="([^"]+)" '
@@ -100,13 +102,13 @@ def test_the_death_toll_chart_and_table_hold_the_six_official_values(client):
 
 
 def test_a_question_topic_lists_its_claims_over_time_without_a_chart(client):
-    html = page(client, "/topics/nature-of-the-violence")
+    html = page(client, f"{STORY}/topics/nature-of-the-violence")
     assert "<svg class=\"chart\"" not in html
     assert 'data-claim="tokayev-attacked-by-terrorists"' in html
 
 
 def test_a_claim_page_shows_each_version_and_a_readable_diff(client):
-    html = page(client, "/claims/prosecutor-death-toll")
+    html = page(client, f"{STORY}/claims/prosecutor-death-toll")
     assert html.count('class="version kind-') == 4
     second = block(html, 'id="v1"', "</li>")
     assert "<del>225 people</del> → <ins>227 people</ins>" in second
@@ -118,7 +120,7 @@ def test_a_source_page_counts_its_revisions_and_retractions(client):
     html = page(client, "/sources/ministry-of-information")
     facts = block(html, 'class="facts"', "</dl>")
     assert re.search(r"<dt>Retractions</dt><dd>1</dd>", facts)
-    assert 'href="/claims/ministry-toll-164#v1"' in html
+    assert f'href="{STORY}/claims/ministry-toll-164#v1"' in html
 
 
 def test_the_audit_log_filters_by_kind_and_editor(client):
@@ -130,17 +132,17 @@ def test_the_audit_log_filters_by_kind_and_editor(client):
 
 def test_search_marks_the_words_it_found(client):
     html = page(client, "/search?q=164")
-    assert 'href="/claims/ministry-toll-164"' in html
+    assert f'href="{STORY}/claims/ministry-toll-164"' in html
     assert "<mark>164</mark>" in html
 
 
 def test_a_bad_day_and_an_unknown_claim_are_explained(client):
-    assert "is not a day: use YYYY-MM-DD" in page(client, "/timeline?as_of=2022-13-01", 400)
-    assert "no claim is called" in page(client, "/claims/no-such-claim", 404)
+    assert "is not a day: use YYYY-MM-DD" in page(client, f"{STORY}/timeline?as_of=2022-13-01", 400)
+    assert "no claim is called" in page(client, f"{STORY}/claims/no-such-claim", 404)
 
 
 def test_pages_use_only_their_own_assets_and_forbid_others(client):
-    response = client.get("/timeline?as_of=2022-01-09")
+    response = client.get(f"{STORY}/timeline?as_of=2022-01-09")
     html = response.get_data(as_text=True)
     assert re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?:)?//', html) == []
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+STORY = "/stories/kazakhstan-2022"
+
 
 CLAIM = {"source": "opendemocracy-reporters", "topic": "death-toll", "stated": "2022-01-12",
          "text": "Reporters counted at least 30 bodies at one morgue.", "figure_value": "30",
@@ -51,7 +53,7 @@ def test_signing_in_keeps_the_token_name_not_the_secret(app, client, secret):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
     with client.session_transaction() as session:
         assert session["editor"] == "newsroom" and secret not in str(dict(session))
-    assert "Signed in as newsroom" in client.get("/timeline").get_data(as_text=True)
+    assert "Signed in as newsroom" in client.get(f"{STORY}/timeline").get_data(as_text=True)
 
 
 def test_the_session_cookie_is_secure_over_https(client, secret):
@@ -69,21 +71,21 @@ def test_a_wrong_or_read_only_token_is_refused_beside_the_field(app, client):
 
 
 def test_editing_needs_a_signed_in_writer(client):
-    response = client.get("/claims/new")
-    assert response.status_code == 302 and response.headers["Location"] == "/sign-in?next=/claims/new"
+    response = client.get(f"{STORY}/claims/new")
+    assert response.status_code == 302 and response.headers["Location"] == f"/sign-in?next={STORY}/claims/new"
 
 
 def test_a_post_without_the_sessions_csrf_token_records_nothing(editor, chronicle):
     before = len(chronicle.entries("claim"))
-    assert editor.post("/claims/new", data=CLAIM).status_code == 400
-    assert editor.post("/claims/new", data={**CLAIM, "csrf_token": "forged"}).status_code == 400
+    assert editor.post(f"{STORY}/claims/new", data=CLAIM).status_code == 400
+    assert editor.post(f"{STORY}/claims/new", data={**CLAIM, "csrf_token": "forged"}).status_code == 400
     assert len(chronicle.entries("claim")) == before
 
 
 def test_an_editor_adds_a_claim_and_is_shown_it_in_the_narrative(editor, chronicle):
-    response = post(editor, "/claims/new", CLAIM)
+    response = post(editor, f"{STORY}/claims/new", CLAIM)
     assert response.status_code == 302
-    assert response.headers["Location"] == ("/narrative?as_of=2022-01-12&lens=everyone"
+    assert response.headers["Location"] == (f"{STORY}/narrative?as_of=2022-01-12&lens=everyone"
                                             "#claim-reporters-counted-at-least-30-bodies-at-one")
     narrative = editor.get(response.headers["Location"]).get_data(as_text=True)
     assert 'id="claim-reporters-counted-at-least-30-bodies-at-one"' in narrative
@@ -93,7 +95,7 @@ def test_an_editor_adds_a_claim_and_is_shown_it_in_the_narrative(editor, chronic
 
 def test_an_invalid_claim_gets_errors_beside_its_fields_and_records_nothing(editor, chronicle):
     before = len(chronicle.entries("claim"))
-    response = post(editor, "/claims/new", {**CLAIM, "stated": "2022-02-30", "text": "", "figure_value": "dozens",
+    response = post(editor, f"{STORY}/claims/new", {**CLAIM, "stated": "2022-02-30", "text": "", "figure_value": "dozens",
                                             "citation_document": "", "citation_url": "not a url"})
     assert response.status_code == 400
     found = errors(response)
@@ -108,15 +110,15 @@ def test_an_invalid_claim_gets_errors_beside_its_fields_and_records_nothing(edit
 
 def test_a_claim_answering_an_unknown_claim_is_refused_before_anything_is_stored(editor, chronicle):
     before = len(chronicle.entries("claim"))
-    response = post(editor, "/claims/new", {**CLAIM, "link_relation": "disputes", "link_target": "no-such-claim"})
+    response = post(editor, f"{STORY}/claims/new", {**CLAIM, "link_relation": "disputes", "link_target": "no-such-claim"})
     assert "no claim is called 'no-such-claim'" in errors(response)["link_target"]
     assert len(chronicle.entries("claim")) == before
 
 
 def test_a_new_claim_can_dispute_another(editor, chronicle):
-    form = editor.get("/claims/new?disputes=prosecutor-death-toll").get_data(as_text=True)
+    form = editor.get(f"{STORY}/claims/new?disputes=prosecutor-death-toll").get_data(as_text=True)
     assert '<option value="death-toll" selected>' in form and 'value="prosecutor-death-toll"' in form
-    post(editor, "/claims/new", {**CLAIM, "slug": "reporters-doubt-225", "link_relation": "disputes",
+    post(editor, f"{STORY}/claims/new", {**CLAIM, "slug": "reporters-doubt-225", "link_relation": "disputes",
                                  "link_target": "prosecutor-death-toll"})
     links = chronicle.claim_history("prosecutor-death-toll")["links"]
     assert any(link["claim"] == "reporters-doubt-225" and link["relation"] == "disputes"
@@ -125,14 +127,14 @@ def test_a_new_claim_can_dispute_another(editor, chronicle):
 
 def test_markup_in_a_claim_is_shown_as_text(editor):
     hostile = '<script>alert(1)</script><b>bold</b>'
-    post(editor, "/claims/new", {**CLAIM, "slug": "hostile", "text": hostile})
-    html = editor.get("/claims/hostile").get_data(as_text=True)
+    post(editor, f"{STORY}/claims/new", {**CLAIM, "slug": "hostile", "text": hostile})
+    html = editor.get(f"{STORY}/claims/hostile").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;" in html
     assert "<script>alert" not in html and "<b>bold" not in html
 
 
 def test_a_revision_is_recorded_as_a_new_version_by_the_editor(editor, chronicle):
-    url = "/claims/prosecutor-death-toll/revise"
+    url = f"{STORY}/claims/prosecutor-death-toll/revise"
     form = editor.get(url).get_data(as_text=True)
     assert 'name="expected_version" value="4"' in form and 'value="238"' in form
     response = post(editor, url, {"expected_version": "4", "stated": "2022-09-01", "text": "240 people died.",
@@ -143,7 +145,7 @@ def test_a_revision_is_recorded_as_a_new_version_by_the_editor(editor, chronicle
 
 
 def test_a_revision_that_changes_nothing_is_refused(editor):
-    response = post(editor, "/claims/prosecutor-death-toll/revise",
+    response = post(editor, f"{STORY}/claims/prosecutor-death-toll/revise",
                     {"expected_version": "4", "stated": "2022-09-01", "figure_value": "238", "figure_unit": "people",
                      "text": ("238 people died; their names were published on the Prosecutor General's website. "
                               "Six deaths were attributed to excessive force by law enforcement.")})
@@ -151,7 +153,7 @@ def test_a_revision_that_changes_nothing_is_refused(editor):
 
 
 def test_a_stale_revision_is_refused_with_both_versions_shown(editor, chronicle):
-    url = "/claims/prosecutor-death-toll/revise"
+    url = f"{STORY}/claims/prosecutor-death-toll/revise"
     seen = entry_version(chronicle, "prosecutor-death-toll")
     with chronicle.editing_as("editor:someone-else"):
         chronicle.revise_claim("prosecutor-death-toll", "2022-09-01", text="239 people died.",
@@ -169,19 +171,19 @@ def test_a_stale_revision_is_refused_with_both_versions_shown(editor, chronicle)
 
 
 def test_a_retraction_needs_a_reason_and_ends_the_claims_editing(editor, chronicle):
-    url = "/claims/authorities-toll-fewer-than-50/retract"
+    url = f"{STORY}/claims/authorities-toll-fewer-than-50/retract"
     version = str(entry_version(chronicle, "authorities-toll-fewer-than-50"))
     response = post(editor, url, {"expected_version": version, "stated": "2022-01-15"})
     assert "needs a reason" in errors(response)["reason"]
     assert post(editor, url, {"expected_version": version, "stated": "2022-01-15",
                               "reason": "Superseded by the prosecutor's count"}).status_code == 302
-    page = editor.get("/claims/authorities-toll-fewer-than-50").get_data(as_text=True)
-    assert "/claims/authorities-toll-fewer-than-50/revise" not in page
+    page = editor.get(f"{STORY}/claims/authorities-toll-fewer-than-50").get_data(as_text=True)
+    assert f"{STORY}/claims/authorities-toll-fewer-than-50/revise" not in page
     assert chronicle.claim_history("authorities-toll-fewer-than-50")["versions"][-1]["kind"] == "retracted"
 
 
 def test_a_correction_changes_only_what_the_editor_changed(editor, chronicle):
-    url = "/claims/prosecutor-death-toll/correct?version=0"
+    url = f"{STORY}/claims/prosecutor-death-toll/correct?version=0"
     form = editor.get(url).get_data(as_text=True)
     fields = dict(re.findall(r'name="(\w+)" type="text" value="([^"]*)"', form))
     text = re.search(r'<textarea id="f-text" name="text"[^>]*>([^<]*)</textarea>', form)[1]
@@ -197,7 +199,7 @@ def test_a_correction_changes_only_what_the_editor_changed(editor, chronicle):
 
 
 def test_a_link_between_claims_names_a_missing_target_beside_its_field(editor, chronicle):
-    url = "/claims/health-ministry-denies-164/link"
+    url = f"{STORY}/claims/health-ministry-denies-164/link"
     response = post(editor, url, {"link_relation": "contradicts", "link_target": "nothing-here"})
     assert "no claim is called 'nothing-here'" in errors(response)["link_target"]
     post(editor, url, {"link_relation": "contradicts", "link_target": "prosecutor-death-toll"})
@@ -207,10 +209,10 @@ def test_a_link_between_claims_names_a_missing_target_beside_its_field(editor, c
 
 def test_a_revoked_token_can_no_longer_write(app, editor):
     app.extensions["chronicle_tokens"].revoke("newsroom")
-    response = editor.get("/claims/new")
+    response = editor.get(f"{STORY}/claims/new")
     assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
 
 
 def test_signing_out_ends_the_session(editor):
-    post(editor, "/sign-out", {}, form_url="/timeline")
-    assert editor.get("/claims/new").status_code == 302
+    post(editor, "/sign-out", {}, form_url=f"{STORY}/timeline")
+    assert editor.get(f"{STORY}/claims/new").status_code == 302

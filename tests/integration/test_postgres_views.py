@@ -191,6 +191,7 @@ def test_tokens_live_beside_the_events_and_survive_a_rebuild(loaded, settings_pg
     ("fraud nothing", []),
 ])
 def test_search_folds_case_and_accents_and_takes_the_last_word_as_a_prefix(chronicle, query, slugs):
+    chronicle.start_story("a-story", "A story")
     chronicle.register_source("s", "S", "official")
     chronicle.open_topic("t", "T", "question")
     chronicle.state_claim("accented", "s", "t", "2022-01-07", "The élection was a fraud, said the observers.")

@@ -26,3 +26,24 @@ def test_breakdown_survives_the_stored_form():
 def test_malformed_figures_are_refused(kwargs):
     with pytest.raises(FigureError):
         Figure("people", **kwargs)
+
+
+def test_an_estimate_has_a_best_figure_between_its_low_and_high():
+    figure = Figure("people", low=50, best=58, high=80, qualifier="presumed")
+    assert figure.point == 58 and figure.label() == "presumed 58 (estimate 50–80) people"
+    assert Figure.from_dict(figure.to_dict()) == figure
+    with pytest.raises(FigureError):
+        Figure("people", low=50, best=90, high=80)
+    with pytest.raises(FigureError):
+        Figure("people", value=58, best=58, low=50, high=80)
+
+
+def test_integers_stay_integers():
+    stored = Figure.from_dict({"value": 58.0, "unit": "people"}).to_dict()
+    assert stored["value"] == 58 and isinstance(stored["value"], int)
+
+
+@pytest.mark.parametrize("number", [9.3e18, 1e20, 1e308, float("inf"), float("nan"), 2**60])
+def test_a_figure_too_large_for_every_store_is_refused(number):
+    with pytest.raises(FigureError, match="range|number"):
+        Figure("people", value=number)

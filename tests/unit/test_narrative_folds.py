@@ -8,13 +8,13 @@ from chronicle.projections.narrative import diff, narrate, word_diff
 def row(claim, stated_on, value=None, kind="stated", version=0, source="s", camp="official", next_kind=None,
         until=None, topic="toll", topic_kind="figure"):
     return {
-        "claim_id": claim, "claim_slug": claim, "version": version, "kind": kind,
+        "claim_id": claim, "claim_slug": claim, "version": version, "part": 0, "kind": kind, "story": "kz",
         "source_id": source, "source_slug": source, "source_name": source, "source_camp": camp,
         "via_id": None, "via_slug": None, "via_name": None, "via_camp": None,
         "topic_id": topic, "topic_slug": topic, "topic_title": topic, "topic_kind": topic_kind, "topic_unit": "people",
         "stated_on": stated_on, "stated_until": until, "next_kind": next_kind,
         "stated": json.dumps({"edtf": stated_on, "part_of_day": None, "note": None}),
-        "text": f"{claim} says {value}", "quote": None,
+        "text": f"{claim} says {value}", "quote": None, "quote_language": None, "original": None,
         "figure": json.dumps({"unit": "people", "value": value}) if value is not None else None,
         "figure_value": value, "citations": "[]", "reason": "oops" if kind == "retracted" else None, "note": None,
         "recorded_at": "2026-01-01T00:00:00+00:00", "recorded_by": "ed",

@@ -6,4 +6,6 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from chronicle_web.api import exports, feeds, integrity, memento, openapi, reads, writes  # noqa: E402,F401  (routes)
+from chronicle_web.api import (  # noqa: E402,F401  (routes)
+    exports, feeds, integrity, memento, openapi, reads, stories, writes,
+)

@@ -1,8 +1,9 @@
 """Narratives as Memento resources (RFC 7089): original, TimeGate, TimeMap and mementos.
 
-The original resource is a lens's current narrative, ``/lenses/<lens>/narrative``. A narrative
-has two time axes, so there are two kinds of memento, and each pins the other axis in its URI so
-that it never changes:
+Every resource here is one story's (under ``/stories/<story>``). The original resource is a lens's
+current narrative of the story, ``/stories/<story>/lenses/<lens>/narrative``. A narrative has two
+time axes, so there are two kinds of memento, and each pins the other axis in its URI so that it
+never changes (paths below are under ``/stories/<story>``):
 
 - stated (the default): ``/lenses/<lens>/stated/<day>/known-at/<instant>`` is the story as of
   ``day``, as the chronicle held it at ``instant``. There is one per stated day on which the
@@ -10,7 +11,7 @@ that it never changes:
   negotiations with no write between them give the same URI.
 - recorded (``?axis=recorded``): ``/lenses/<lens>/recorded/<instant>/as-of/<day>`` is the story
   as of ``day`` as the chronicle held it at ``instant``, one per second in which events were
-  recorded; ``day`` defaults to today.
+  recorded (in any story: sources are shared); ``day`` defaults to today.
 
 Accept-Datetime and Memento-Datetime are HTTP-dates (RFC 7231's IMF-fixdate, in GMT). On the
 stated axis they name days: the memento of day D has Memento-Datetime D 00:00:00 GMT, and an
@@ -33,7 +34,8 @@ from chronicle_web.api import schemas as api
 from chronicle_web.api.schemas import shared
 from chronicle_web.api.inputs import load_args
 from chronicle_web.api.openapi import described
-from chronicle_web.context import chronicle
+from chronicle_web.api.reads import STORY
+from chronicle_web.context import chronicle, story
 from chronicle_web.errors import problem
 
 LINK_FORMAT = "application/link-format"
@@ -45,7 +47,7 @@ HTTP_DATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|
 # ----- the resources
 
 
-@bp.get("/lenses/<lens>/narrative")
+@bp.get(f"{STORY}/lenses/<lens>/narrative")
 @described("The original resource: a lens's current narrative (Memento, RFC 7089)", args=api.OriginalArgs,
            out=schemas.NarrativeOut, errors=(400, 404), headers=("Link",), tag="memento")
 def original(lens: str):
@@ -53,7 +55,7 @@ def original(lens: str):
     chronicle holds it now: a resource that changes only in recorded time, whose TimeGate is on that axis."""
     args = load_args(shared(api.OriginalArgs))
     day = args.get("as_of") or _today()
-    answer = chronicle().narrative(day, lens)
+    answer = chronicle().narrative(day, lens, story=story())
     axis = {"axis": "recorded", "as_of": day} if args.get("as_of") else {}
     links = [{"uri": url_for("api.timegate", lens=lens, **axis, _external=True), "rel": "timegate"},
              {"uri": url_for("api.timemap", lens=lens, **axis, _external=True), "rel": "timemap",
@@ -61,7 +63,7 @@ def original(lens: str):
     return shared(schemas.NarrativeOut).dump(answer), {"Link": _link_header(links), "Cache-Control": "no-cache"}
 
 
-@bp.get("/lenses/<lens>/timegate")
+@bp.get(f"{STORY}/lenses/<lens>/timegate")
 @described("TimeGate: 302 to the memento for Accept-Datetime (stated axis; ?axis=recorded for known-at)",
            args=api.AxisArgs, status=302, errors=(400, 404), headers=("Location", "Vary", "Link"),
            request_headers=("Accept-Datetime",), tag="memento")
@@ -87,7 +89,7 @@ def timegate(lens: str):
     return Response(status=302, mimetype="text/plain", headers=headers)
 
 
-@bp.get("/lenses/<lens>/timemap")
+@bp.get(f"{STORY}/lenses/<lens>/timemap")
 @described("TimeMap: every memento of the lens's narrative, in application/link-format", args=api.AxisArgs,
            media=LINK_FORMAT, errors=(400, 404), tag="memento")
 def timemap(lens: str):
@@ -108,28 +110,28 @@ def timemap(lens: str):
     return Response(body, mimetype=LINK_FORMAT, headers={"Cache-Control": IMMUTABLE if pinned else "no-cache"})
 
 
-@bp.get("/lenses/<lens>/stated/<day>/known-at/<instant>")
+@bp.get(f"{STORY}/lenses/<lens>/stated/<day>/known-at/<instant>")
 @described("A memento on the stated axis: the narrative as of a day, as the chronicle held it at an instant",
            out=schemas.NarrativeOut, errors=(400, 404), headers=("Memento-Datetime", "Link", "Cache-Control"),
            tag="memento")
 def stated_memento(lens: str, day: str, instant: str):
     """Never changes: both of its times are in its URI. `instant` may not be in the future."""
     moment = _pinned(instant)
-    answer = chronicle().narrative(day, lens, stamp(moment))
+    answer = chronicle().narrative(day, lens, stamp(moment), story=story())
     mementos, original_uri, timemap_uri = _mementos(lens, {"axis": "stated", "known_at": instant})
     here = _memento_datetime(day)
     return _memento(answer, here, mementos, original_uri, timemap_uri,
                     url_for("api.timegate", lens=lens, _external=True))
 
 
-@bp.get("/lenses/<lens>/recorded/<instant>/as-of/<day>")
+@bp.get(f"{STORY}/lenses/<lens>/recorded/<instant>/as-of/<day>")
 @described("A memento on the recorded axis: the narrative as of a day, as the chronicle held it at an instant",
            out=schemas.NarrativeOut, errors=(400, 404), headers=("Memento-Datetime", "Link", "Cache-Control"),
            tag="memento")
 def recorded_memento(lens: str, instant: str, day: str):
     """Never changes: both of its times are in its URI. `instant` may not be in the future."""
     moment = _pinned(instant)
-    answer = chronicle().narrative(day, lens, stamp(moment))
+    answer = chronicle().narrative(day, lens, stamp(moment), story=story())
     args = {"axis": "recorded", "as_of": answer["as_of"]}
     mementos, original_uri, timemap_uri = _mementos(lens, args)
     # Later seconds of recording keep coming: only the links to earlier mementos never change.
@@ -165,7 +167,7 @@ def _mementos(lens: str, args: dict) -> tuple[list[dict], str, str]:
         known = _pinned(args["known_at"]) if args.get("known_at") else _last_recorded()
         mementos = [dict(uri=url_for("api.stated_memento", lens=lens, day=day, instant=_uri_instant(known),
                                         _external=True), moment=_memento_datetime(day))
-                    for day in (app.narrative_days(lens, stamp(known)) if known else [])]
+                    for day in (app.narrative_days(lens, stamp(known), story=story()) if known else [])]
         original_uri = url_for("api.original", lens=lens, _external=True)
         timemap_uri = url_for("api.timemap", lens=lens, known_at=_uri_instant(known) if known else None,
                               _external=True)
@@ -174,12 +176,14 @@ def _mementos(lens: str, args: dict) -> tuple[list[dict], str, str]:
 
 def _required(mementos: list[dict], lens: str) -> list[dict]:
     if not mementos:
-        raise UnknownEntryError(f"the lens {lens!r} has no mementos: nothing it said is recorded yet")
+        raise UnknownEntryError(f"the lens {lens!r} has no mementos in story {story()!r}: "
+                                "nothing it said there is recorded yet")
     return mementos
 
 
 def _recorded_seconds() -> list[datetime]:
-    """The last recording instant of each second in which events were recorded, oldest first."""
+    """The last recording instant of each second in which events were recorded, oldest first (in any story:
+    a source's events belong to every story)."""
     last_of_second: dict[datetime, datetime] = {}
     after = 0
     while batch := chronicle().audit(after=after, limit=1000):

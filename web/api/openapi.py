@@ -17,6 +17,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, render_template, request, url_for
 
 from chronicle_web.api import bp
+from chronicle_web.context import chronicle
 from chronicle_web.errors import ProblemOut
 
 JSON = "application/json"
@@ -24,8 +25,8 @@ PROBLEMS = {
     400: "a query parameter, a date, a header, or the JSON of the body is malformed",
     401: "no token, or an unknown or revoked one (see WWW-Authenticate)",
     403: "the token is read-only",
-    404: "no such source, topic, incident, claim, lens or memento",
-    409: "an entry with that slug exists already, or another writer got there first",
+    404: "no such story, source, topic, incident, claim, lens or memento (a slug is looked up in the story)",
+    409: "an entry with that slug exists already (in that story), or another writer got there first",
     412: "If-Match names a version the claim is no longer at: nothing was written",
     413: "the body is larger than the documented limit (1 MiB)",
     415: "the body is not application/json",
@@ -39,6 +40,15 @@ HEADERS = {
     "Memento-Datetime": "RFC 7089: the moment this memento captures",
     "Vary": "accept-datetime: the TimeGate's answer depends on it",
     "Cache-Control": "mementos never change: public, max-age=31536000, immutable",
+}
+PATH_PARAMETERS = {
+    "story": "the story's slug (`GET /api/v1/stories` lists them); its topics, incidents and claims are "
+             "looked up in it",
+    "topic": "a topic's slug in the story, or its id",
+    "claim": "a claim's slug in the story, or its id",
+    "incident": "an incident's slug in the story, or its id",
+    "lens": "official, everyone, a camp, a source (slug, name or alias), or several joined by commas",
+    "name": "a source's slug, name or alias",
 }
 REQUEST_HEADERS = {
     "If-Match": ("the claim's ETag as last read, e.g. \"3\"", False),
@@ -70,18 +80,31 @@ def build_spec() -> dict:
     for code, meaning in PROBLEMS.items():
         spec.components.response(str(code), {"description": meaning, "content": {
             "application/problem+json": {"schema": "Problem"}}})
+    stories = [s["slug"] for s in chronicle().entries("story")]
     for rule in sorted(current_app.url_map.iter_rules(), key=lambda r: r.rule):
         if rule.endpoint.startswith(f"{bp.name}."):
             meta = current_app.view_functions[rule.endpoint].openapi
             path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             method = next(m for m in rule.methods if m not in ("HEAD", "OPTIONS")).lower()
-            spec.path(path=path, operations={method: _operation(rule, meta)})
-    return spec.to_dict()
+            spec.path(path=path, operations={method: _operation(rule, meta, stories)})
+    return _ecma_patterns(spec.to_dict())
 
 
-def _operation(rule, meta: dict) -> dict:
-    parameters = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-                  for name in sorted(rule.arguments)]
+def _ecma_patterns(node: object) -> object:
+    """OpenAPI's patterns are ECMA-262 regular expressions: Python's end of text (``\\Z``, which unlike
+    ``$`` refuses a trailing newline) is written ``$`` there, where ``$`` already means the end of the text."""
+    if isinstance(node, dict):
+        return {key: (value[:-2] + "$" if key == "pattern" and isinstance(value, str) and value.endswith("\\Z")
+                      else _ecma_patterns(value)) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_ecma_patterns(item) for item in node]
+    return node
+
+
+def _operation(rule, meta: dict, stories: list[str]) -> dict:
+    parameters = [_path_parameter(name, stories) for name in sorted(rule.arguments)]
+    # Every story's question can name a story that is not there.
+    errors = sorted({*meta["errors"], *((404,) if "story" in rule.arguments else ())})
     if meta["args"]:
         parameters.append({"in": "query", "schema": meta["args"]})
     parameters += [{"in": "header", "name": name, "required": False, "description": REQUEST_HEADERS[name][0],
@@ -94,7 +117,7 @@ def _operation(rule, meta: dict) -> dict:
         success["content"] = {meta["media"]: {"schema": {"type": "string"}}}
     operation = {"operationId": rule.endpoint.split(".", 1)[1], "summary": meta["summary"],
                  "description": meta["description"], "tags": [meta["tag"]], "parameters": parameters,
-                 "responses": {str(meta["status"]): success, **{str(code): str(code) for code in meta["errors"]}}}
+                 "responses": {str(meta["status"]): success, **{str(code): str(code) for code in errors}}}
     if meta["body"] is not None:
         operation["requestBody"] = {"required": True, "content": {JSON: {"schema": meta["body"]}}}
     if meta["write"]:
@@ -102,8 +125,20 @@ def _operation(rule, meta: dict) -> dict:
     return operation
 
 
+def _path_parameter(name: str, stories: list[str]) -> dict:
+    parameter = {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
+    if name in PATH_PARAMETERS:
+        parameter["description"] = PATH_PARAMETERS[name]
+    if name == "story" and stories:
+        parameter["example"] = stories[0]
+    return parameter
+
+
 def _intro() -> str:
-    return ("The chronicle over HTTP. Reads are public; writes need a bearer token. Dates are EDTF/ISO 8601 "
+    return ("The chronicle over HTTP. A chronicle holds several stories; each story's questions (narratives, "
+            "topics, claims, incidents, lenses, their feeds, exports and mementos) live under "
+            "/stories/{story}/, while sources (shared by every story), search, the event log and integrity "
+            "do not. Reads are public; writes need a bearer token. Dates are EDTF/ISO 8601 "
             "with their precision kept. Errors are RFC 9457 problem details. Narratives are Memento "
             "(RFC 7089) resources. See docs/api.md.")
 

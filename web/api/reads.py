@@ -1,4 +1,5 @@
-"""Public reads: narratives, diffs, topics, claims, sources, incidents, the event log and search."""
+"""Public reads of one story (under /stories/<story>): narratives, diffs, topics, claims, incidents, lenses;
+and of the whole chronicle: sources (shared by every story), the event log and search."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from chronicle_web.api.schemas import shared
 from chronicle_web.api.inputs import load_args
 from chronicle_web.api.openapi import described
 from chronicle_web.api.paging import cursor_url, next_link, page
-from chronicle_web.context import chronicle
+from chronicle_web.context import chronicle, story
+
+STORY = "/stories/<story>"
 
 
 def etag(version: int) -> dict:
@@ -17,108 +20,132 @@ def etag(version: int) -> dict:
     return {"ETag": f'"{version}"'}
 
 
-@bp.get("/narrative")
+@bp.get(f"{STORY}/narrative")
 @described("The narrative of a lens as of a day, by topic, paged over topics", args=api.NarrativeArgs,
            out=api.NarrativePageOut, errors=(400, 404), headers=("Link",))
 def narrative():
     """Each topic's claims current on `as_of` for the lens, with their status (current, superseded,
     retracted), as the chronicle holds them now or held them at `known_at`."""
     args = load_args(shared(api.NarrativeArgs))
-    answer = chronicle().narrative(args["as_of"], args["lens"], args.get("known_at"))
+    answer = chronicle().narrative(args["as_of"], args["lens"], args.get("known_at"), story=story())
     answer["topics"], answer["page"] = page(answer["topics"], args["limit"], args["offset"])
     return shared(api.NarrativePageOut).dump(answer), next_link(answer["page"]["next"])
 
 
-@bp.get("/diff")
+@bp.get(f"{STORY}/diff")
 @described("What changed in a lens's story between two days", args=api.DiffArgs, out=schemas.DiffOut,
            errors=(400, 404))
 def diff():
     """Claims added, revised, retracted, superseded and disputed between `from` and `to`."""
     args = load_args(shared(api.DiffArgs))
-    return shared(schemas.DiffOut).dump(chronicle().diff(args["from_"], args["to"], args["lens"], args.get("known_at")))
+    return shared(schemas.DiffOut).dump(chronicle().diff(args["from_"], args["to"], args["lens"], args.get("known_at"),
+                                                         story=story()))
 
 
-@bp.get("/topics")
-@described("Every topic", args=api.PagingArgs, out=api.TopicPageOut, errors=(400,), headers=("Link",))
+@bp.get(f"{STORY}/topics")
+@described("Every topic of the story", args=api.PagingArgs, out=api.TopicPageOut, errors=(400,), headers=("Link",))
 def topics():
-    """Figures and questions that claims are about."""
-    return _paged(chronicle().entries("topic"), api.TopicPageOut)
+    """Figures and questions that the story's claims are about."""
+    return _paged(chronicle().entries("topic", story()), api.TopicPageOut)
 
 
-@bp.get("/topics/<topic>")
+@bp.get(f"{STORY}/topics/<topic>")
 @described("One topic", out=schemas.TopicOut, errors=(404,))
 def topic(topic: str):
-    """A topic by slug or id."""
-    return shared(schemas.TopicOut).dump(chronicle().resolve("topic", topic))
+    """A topic by slug (within its story) or id."""
+    return shared(schemas.TopicOut).dump(chronicle().resolve("topic", topic, story()))
 
 
-@bp.get("/topics/<topic>/history")
+@bp.get(f"{STORY}/topics/<topic>/history")
 @described("Every version of every claim on a topic", args=api.KnownAtArgs, out=schemas.TopicHistoryOut,
            errors=(400, 404))
 def topic_history(topic: str):
     """In stated order, each with who said it, when it was recorded and what it replaced."""
     args = load_args(shared(api.KnownAtArgs))
-    return shared(schemas.TopicHistoryOut).dump(chronicle().topic_history(topic, args.get("known_at")))
+    return shared(schemas.TopicHistoryOut).dump(chronicle().topic_history(topic, args.get("known_at"), story=story()))
 
 
-@bp.get("/claims")
-@described("Every claim (id and slug)", args=api.PagingArgs, out=api.ClaimPageOut, errors=(400,), headers=("Link",))
+@bp.get(f"{STORY}/claims")
+@described("Every claim of the story (id and slug)", args=api.PagingArgs, out=api.ClaimPageOut, errors=(400,),
+           headers=("Link",))
 def claims():
-    """Every claim; read one for its versions."""
-    return _paged(chronicle().entries("claim"), api.ClaimPageOut)
+    """Every claim of the story; read one for its versions."""
+    return _paged(chronicle().entries("claim", story()), api.ClaimPageOut)
 
 
-@bp.get("/claims/<claim>")
+@bp.get(f"{STORY}/claims/<claim>")
 @described("A claim's history: versions, corrections and links; its ETag is the entry's version",
            args=api.KnownAtArgs, out=schemas.ClaimHistoryOut, errors=(400, 404), headers=("ETag",))
 def claim(claim: str):
-    """The ETag is what If-Match must carry to revise, retract or correct this claim."""
+    """The ETag is what If-Match must carry to revise, retract, reinstate or correct this claim."""
     args = load_args(shared(api.KnownAtArgs))
-    answer = chronicle().claim_history(claim, args.get("known_at"))
+    answer = chronicle().claim_history(claim, args.get("known_at"), story=story())
     return shared(schemas.ClaimHistoryOut).dump(answer), etag(answer["entry_version"])
 
 
+@bp.get(f"{STORY}/incidents")
+@described("Incidents, filtered by when they may have occurred and where", args=api.IncidentArgs,
+           out=api.IncidentPageOut, errors=(400,), headers=("Link",))
+def incidents():
+    """An incident matches a date range if its (fuzzy) occurred date could fall inside it."""
+    args = load_args(shared(api.IncidentArgs))
+    found = chronicle().incidents(args.get("occurred_from"), args.get("occurred_to"), args.get("place"), story=story())
+    return _paged(found, api.IncidentPageOut, args)
+
+
+@bp.get(f"{STORY}/incidents/<incident>")
+@described("One incident", out=schemas.IncidentDatedOut, errors=(404,))
+def incident(incident: str):
+    """An incident by slug (within its story) or id, its occurred date with its precision."""
+    return shared(schemas.IncidentDatedOut).dump(find_incident(incident))
+
+
+def find_incident(key: str) -> dict:
+    """One of the story's incidents with its date presented."""
+    slug = chronicle().resolve("incident", key, story())["slug"]
+    return next(i for i in chronicle().incidents(story=story()) if i["slug"] == slug)
+
+
+@bp.get(f"{STORY}/lenses/<lens>/history")
+@described("Every version of every claim in a lens, in stated order", args=api.KnownAtArgs,
+           out=schemas.LensHistoryOut, errors=(400, 404))
+def lens_history(lens: str):
+    """What the lens's sources stated, revised and retracted, day by day."""
+    args = load_args(shared(api.KnownAtArgs))
+    return shared(schemas.LensHistoryOut).dump(chronicle().lens_history(lens, args.get("known_at"), story=story()))
+
+
+@bp.get(f"{STORY}/lenses/<lens>/days")
+@described("The stated days on which a lens's narrative changed", args=api.KnownAtArgs, out=api.ChangeDaysOut,
+           errors=(400, 404))
+def change_days(lens: str):
+    """A claim in the lens stated, revised, retracted or reinstated, or a link to or from one taking effect."""
+    args = load_args(shared(api.KnownAtArgs))
+    app = chronicle()
+    days = app.narrative_days(lens, args.get("known_at"), story=story())
+    return shared(api.ChangeDaysOut).dump({"story": story(), "lens": app.resolve_lens(lens).name,
+                                           "known_at": args.get("known_at"), "days": days})
+
+
+# ----- the whole chronicle
+
+
 @bp.get("/sources")
-@described("Every source", args=api.PagingArgs, out=api.SourcePageOut, errors=(400,), headers=("Link",))
+@described("Every source (sources are shared by every story)", args=api.PagingArgs, out=api.SourcePageOut,
+           errors=(400,), headers=("Link",))
 def sources():
     """People, ministries, outlets and groups, with their camps and aliases."""
     return _paged(chronicle().entries("source"), api.SourcePageOut)
 
 
 @bp.get("/sources/<name>")
-@described("A source by slug, name or alias, with every claim it made", args=api.KnownAtArgs,
+@described("A source by slug, name or alias, with every claim it made in every story", args=api.KnownAtArgs,
            out=schemas.SourceClaimsOut, errors=(400, 404))
 def source(name: str):
-    """"Kassym-Zhomart Tokayev" finds the source `tokayev`; an ambiguous name is a 404 naming the candidates."""
+    """"Kassym-Zhomart Tokayev" finds the source `tokayev`; an ambiguous name is a 404 naming the candidates.
+    Each version says which story its claim is in (`story`)."""
     args = load_args(shared(api.KnownAtArgs))
     return shared(schemas.SourceClaimsOut).dump(chronicle().source_claims(name, args.get("known_at")))
-
-
-@bp.get("/incidents")
-@described("Incidents, filtered by when they may have occurred and where", args=api.IncidentArgs,
-           out=api.IncidentPageOut, errors=(400,), headers=("Link",))
-def incidents():
-    """An incident matches a date range if its (fuzzy) occurred date could fall inside it."""
-    args = load_args(shared(api.IncidentArgs))
-    found = chronicle().incidents(args.get("occurred_from"), args.get("occurred_to"), args.get("place"))
-    return _paged(found, api.IncidentPageOut, args)
-
-
-@bp.get("/incidents/<incident>")
-@described("One incident", out=schemas.IncidentDatedOut, errors=(404,))
-def incident(incident: str):
-    """An incident by slug or id, its occurred date with its precision."""
-    slug = chronicle().resolve("incident", incident)["slug"]
-    return shared(schemas.IncidentDatedOut).dump(next(i for i in chronicle().incidents() if i["slug"] == slug))
-
-
-@bp.get("/lenses/<lens>/history")
-@described("Every version of every claim in a lens, in stated order", args=api.KnownAtArgs,
-           out=schemas.LensHistoryOut, errors=(400, 404))
-def lens_history(lens: str):
-    """What the lens's sources stated, revised and retracted, day by day."""
-    args = load_args(shared(api.KnownAtArgs))
-    return shared(schemas.LensHistoryOut).dump(chronicle().lens_history(lens, args.get("known_at")))
 
 
 @bp.get("/events")
@@ -137,13 +164,14 @@ def events():
 
 
 @bp.get("/search")
-@described("Full-text search over claims, quotes, sources (and their aliases), topics and incidents",
-           args=api.SearchArgs, out=api.SearchOut, errors=(400,))
+@described("Full-text search over every story's claims, quotes, topics and incidents, the stories, and the sources "
+           "(and their aliases)", args=api.SearchArgs, out=api.SearchOut, errors=(400, 404))
 def search():
-    """Every word must match; the last may be a prefix. Best matches first."""
+    """Every word must match; the last may be a prefix. Best matches first. Each result names its story
+    (`story`; none for a source); `story=` keeps one story's (an unknown one is a 404)."""
     args = load_args(shared(api.SearchArgs))
-    return shared(api.SearchOut).dump({"query": args["q"],
-                                 "results": chronicle().search(args["q"], args.get("kind"), args["limit"])})
+    found = chronicle().search(args["q"], args.get("kind"), args["limit"], story=args.get("story"))
+    return shared(api.SearchOut).dump({"query": args["q"], "results": found})
 
 
 def _paged(items: list, schema: type, args: dict | None = None):

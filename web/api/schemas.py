@@ -15,7 +15,7 @@ from chronicle.domain import SLUG
 MAX_LIMIT = 500
 # Event positions are 64-bit integers in both stores; "after" is one less than the first position read.
 POSITION_MAX = 2**63 - 2
-KINDS = ("claim", "source", "topic", "incident")
+KINDS = ("claim", "source", "topic", "incident", "story")
 
 
 @cache
@@ -77,6 +77,8 @@ class EventArgs(Args):
 class SearchArgs(Args):
     q = fields.String(required=True, validate=validate.Length(min=1, max=500))
     kind = fields.String(validate=validate.OneOf(KINDS))
+    story = fields.String(metadata={"description": "only this story's entries (and the sources, which every "
+                                                   "story shares); default: every story"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 
@@ -121,6 +123,7 @@ def paged(item_schema: type[Schema], name: str) -> type[Schema]:
                                        "page": fields.Nested(PageOut)})
 
 
+StoryPageOut = paged(schemas.StoryOut, "StoryPageOut")
 SourcePageOut = paged(schemas.SourceOut, "SourcePageOut")
 TopicPageOut = paged(schemas.TopicOut, "TopicPageOut")
 IncidentPageOut = paged(schemas.IncidentDatedOut, "IncidentPageOut")
@@ -136,6 +139,14 @@ ClaimPageOut = paged(ClaimRefOut, "ClaimPageOut")
 
 class NarrativePageOut(schemas.NarrativeOut):
     page = fields.Nested(PageOut, metadata={"description": "pages over the topics"})
+
+
+class ChangeDaysOut(schemas.Out):
+    story = fields.String()
+    lens = fields.String()
+    known_at = fields.String(allow_none=True)
+    days = fields.List(fields.String(), metadata={"description": "the stated days on which the lens's narrative "
+                                                                 "changed, oldest first"})
 
 
 class EventPageOut(schemas.Out):
@@ -205,7 +216,11 @@ class IncidentCreate(schemas.IncidentRecord):
 
 
 class ClaimCreate(schemas.ClaimRecord):
-    """A new claim: the file format's claim without its later links and events (they have their own endpoints)."""
+    """A new claim: the file format's claim without its later links and events (they have their own endpoints).
+
+    Like a file's claim it may give `figures` on other figure topics of its story (`{"topic": slug, ...}`),
+    the quote's language (`quote_language`) and, for a translated quote, the `original` it renders;
+    a figure may be an estimate (`low`, `best`, `high`)."""
 
     class Meta(schemas.Strict.Meta):
         exclude = ("links", "events")
@@ -214,8 +229,10 @@ class ClaimCreate(schemas.ClaimRecord):
 
 
 EVENT_FIELDS = {
-    "revised": {"type", "stated", "text", "quote", "figure", "citations", "note"},
+    "revised": {"type", "stated", "text", "quote", "quote_language", "original", "figure", "figures", "citations",
+                "note"},
     "retracted": {"type", "stated", "reason", "citations"},
+    "reinstated": {"type", "stated", "note", "citations"},
     "corrected": {"type", "changes", "reason", "version"},
 }
 

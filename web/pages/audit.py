@@ -13,13 +13,15 @@ PAGE = 100
 KINDS = {
     "revision": ("Revised",),
     "retraction": ("Retracted",),
+    "reinstatement": ("Reinstated",),
     "correction": ("Corrected", "Amended"),
     "statement": ("Stated",),
     "link": ("Linked",),
-    "entry": ("Registered", "Opened", "Recorded"),
+    "entry": ("Started", "Registered", "Opened", "Recorded"),
 }
-LABELS = {"Stated": "statement", "Revised": "revision", "Retracted": "retraction", "Corrected": "editorial correction",
-          "Amended": "editorial correction", "Linked": "link", "Registered": "new source", "Opened": "new topic",
+LABELS = {"Stated": "statement", "Revised": "revision", "Retracted": "retraction", "Reinstated": "reinstatement",
+          "Corrected": "editorial correction", "Amended": "editorial correction", "Linked": "link",
+          "Started": "new story", "Registered": "new source", "Moved": "camp change", "Opened": "new topic",
           "Recorded": "new incident"}
 
 
@@ -43,7 +45,13 @@ def events(after: int, kind: str | None, editor: str | None) -> list[dict]:
     return sorted(found, key=lambda row: row["position"])[:PAGE]
 
 
-def entry_names() -> dict[str, tuple[str, str]]:
-    """Every entry's id mapped to its kind and slug, to link audit rows to pages."""
-    return {entry["id"]: (kind, entry["slug"])
-            for kind in ("source", "topic", "incident", "claim") for entry in chronicle().entries(kind)}
+def entry_names() -> dict[str, tuple[str, str, str | None]]:
+    """Every entry's id mapped to its kind, slug and story, to link audit rows to pages."""
+    app = chronicle()
+    stories = app.entries("story")
+    names = {entry["id"]: ("story", entry["slug"], entry["slug"]) for entry in stories}
+    names.update({entry["id"]: ("source", entry["slug"], None) for entry in app.entries("source")})
+    for told in stories:
+        for kind in ("topic", "incident", "claim"):
+            names.update({entry["id"]: (kind, entry["slug"], told["slug"]) for entry in app.entries(kind, told["slug"])})
+    return names

@@ -93,7 +93,7 @@ def sign_in():
             session.clear()
             session.update(editor=token.name, may_write=True)
             flash(f"Signed in as {token.name}. Your edits are recorded as editor:{token.name}.")
-            return redirect(target or url_for("pages.timeline"))
+            return redirect(target or url_for("pages.index"))
     status = 400 if errors else 200
     return render_template("pages/sign_in.html", errors=errors, next=target), status
 
@@ -102,7 +102,7 @@ def sign_in():
 def sign_out():
     session.clear()
     flash("Signed out.")
-    return redirect(url_for("pages.timeline"))
+    return redirect(url_for("pages.index"))
 
 
 def _local(target: str | None) -> str | None:

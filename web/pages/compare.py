@@ -1,23 +1,23 @@
-"""Two dates side by side: what a lens's story gained, revised, retracted and saw disputed between them."""
+"""Two dates of a story side by side: what a lens's story gained, revised, retracted and saw disputed between them."""
 
 from __future__ import annotations
 
 from flask import render_template, request
 
-from chronicle_web.context import chronicle
-from chronicle_web.pages import bp
+from chronicle_web.context import chronicle, story
+from chronicle_web.pages import STORY, bp
 from chronicle_web.pages.state import lens_choices, read_state
 
 
-@bp.get("/compare")
+@bp.get(f"{STORY}/compare")
 def compare():
     """The two narratives' standing figures side by side, then every change between them."""
     state = read_state()
     start = (request.args.get("from") or "").strip() or state.as_of
     end = (request.args.get("to") or "").strip() or state.as_of
-    changes = chronicle().diff(start, end, state.lens, state.known_at)
-    before = chronicle().narrative(changes["from"], state.lens, state.known_at)
-    after = chronicle().narrative(changes["to"], state.lens, state.known_at)
+    changes = chronicle().diff(start, end, state.lens, state.known_at, story=story())
+    before = chronicle().narrative(changes["from"], state.lens, state.known_at, story=story())
+    after = chronicle().narrative(changes["to"], state.lens, state.known_at, story=story())
     return render_template("pages/compare.html", state=state, changes=changes, lenses=lens_choices(),
                            rows=side_by_side(before["topics"], after["topics"]))
 

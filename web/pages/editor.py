@@ -1,4 +1,5 @@
-"""The editor: add a claim, revise, retract, link (dispute) or correct one, signed in and CSRF-checked.
+"""The editor: add a claim to a story, revise, retract, reinstate, link (dispute) or correct one of its
+claims, signed in and CSRF-checked.
 
 Every form is validated by the file format's schemas and then by the domain; each error is
 shown next to its field. Writes are stamped ``editor:<token name>``. Revisions, retractions and
@@ -18,15 +19,15 @@ from chronicle.dates import PARTS_OF_DAY, FuzzyDate
 from chronicle.domain import RELATIONS, ChronicleError
 from chronicle.figures import QUALIFIERS
 from chronicle_web import forms
-from chronicle_web.context import chronicle
-from chronicle_web.pages import bp
+from chronicle_web.context import chronicle, story
+from chronicle_web.pages import STORY, bp
 from chronicle_web.pages.auth import current_editor, editor_required
 
 VERSION_FIELDS = ("text", "quote", "note", "stated", "figure")
 ENTRY_FIELDS = {"source": "source_id", "via": "via_id", "topic": "topic_id"}
 
 
-@bp.route("/claims/new", methods=["GET", "POST"])
+@bp.route(f"{STORY}/claims/new", methods=["GET", "POST"])
 @editor_required
 def new_claim():
     """Record what a source stated; optionally that it disputes (or supports...) another claim."""
@@ -45,7 +46,7 @@ def new_claim():
             chronicle().state_claim(
                 data["slug"], data["source"], data["topic"], data["stated"], data["text"], data.get("quote"),
                 data.get("figure"), data["citations"], data.get("note"), data.get("via"), data["incidents"],
-                data["links"])
+                data["links"], story=story())
     except ChronicleError as error:
         return _form("new", request.form, forms.domain_errors(error), status=400)
     day = FuzzyDate.from_dict(data["stated"]).sort_key
@@ -53,11 +54,11 @@ def new_claim():
     return redirect(url_for("pages.narrative", as_of=day, lens="everyone", _anchor=f"claim-{data['slug']}"))
 
 
-@bp.route("/claims/<slug>/revise", methods=["GET", "POST"])
+@bp.route(f"{STORY}/claims/<slug>/revise", methods=["GET", "POST"])
 @editor_required
 def revise(slug: str):
     """The source changed its words or its figure."""
-    history = chronicle().claim_history(slug)
+    history = chronicle().claim_history(slug, story=story())
     latest = history["versions"][-1]
     if request.method == "GET":
         return _form("revise", _words_of(latest, history["entry_version"]), history=history)
@@ -70,15 +71,15 @@ def revise(slug: str):
         return _form("revise", request.form, errors, history=history, status=400)
     expected = _expected_version()
     return _write("revise", history, expected, lambda: chronicle().revise_claim(
-        slug, data["stated"], expected, text=data.get("text"), quote=data.get("quote"), figure=data.get("figure"),
-        citations=data["citations"], note=data.get("note")))
+        slug, data["stated"], expected, story=story(), text=data.get("text"), quote=data.get("quote"),
+        figure=data.get("figure"), citations=data["citations"], note=data.get("note")))
 
 
-@bp.route("/claims/<slug>/retract", methods=["GET", "POST"])
+@bp.route(f"{STORY}/claims/<slug>/retract", methods=["GET", "POST"])
 @editor_required
 def retract(slug: str):
     """The source withdrew the claim."""
-    history = chronicle().claim_history(slug)
+    history = chronicle().claim_history(slug, story=story())
     if request.method == "GET":
         return _form("retract", MultiDict({"expected_version": history["entry_version"]}), history=history)
     data, errors = forms.load_event(forms.retraction_record(request.form))
@@ -86,14 +87,29 @@ def retract(slug: str):
         return _form("retract", request.form, errors, history=history, status=400)
     expected = _expected_version()
     return _write("retract", history, expected, lambda: chronicle().retract_claim(
-        slug, data["stated"], data["reason"], data["citations"], expected_version=expected))
+        slug, data["stated"], data["reason"], data["citations"], expected_version=expected, story=story()))
 
 
-@bp.route("/claims/<slug>/link", methods=["GET", "POST"])
+@bp.route(f"{STORY}/claims/<slug>/reinstate", methods=["GET", "POST"])
+@editor_required
+def reinstate(slug: str):
+    """The source stood by its retracted claim again."""
+    history = chronicle().claim_history(slug, story=story())
+    if request.method == "GET":
+        return _form("reinstate", MultiDict({"expected_version": history["entry_version"]}), history=history)
+    data, errors = forms.load_event(forms.reinstatement_record(request.form))
+    if errors:
+        return _form("reinstate", request.form, errors, history=history, status=400)
+    expected = _expected_version()
+    return _write("reinstate", history, expected, lambda: chronicle().reinstate_claim(
+        slug, data["stated"], data.get("note"), data["citations"], expected_version=expected, story=story()))
+
+
+@bp.route(f"{STORY}/claims/<slug>/link", methods=["GET", "POST"])
 @editor_required
 def link(slug: str):
-    """This claim disputes, contradicts, reframes or supports another one."""
-    history = chronicle().claim_history(slug)
+    """This claim disputes, contradicts, reframes or supports another one of its story."""
+    history = chronicle().claim_history(slug, story=story())
     if request.method == "GET":
         return _form("link", MultiDict({"link_relation": "disputes"}), history=history)
     data, errors = forms.load_link(forms.link_record(request.form))
@@ -104,14 +120,14 @@ def link(slug: str):
         return _form("link", request.form, errors, history=history, status=400)
     # A link adds to the claim without changing its words, so it cannot clash with another edit.
     return _write("link", history, None, lambda: chronicle().link_claims(
-        slug, data["relation"], data["target"], data.get("stated"), data.get("note")))
+        slug, data["relation"], data["target"], data.get("stated"), data.get("note"), story=story()))
 
 
-@bp.route("/claims/<slug>/correct", methods=["GET", "POST"])
+@bp.route(f"{STORY}/claims/<slug>/correct", methods=["GET", "POST"])
 @editor_required
 def correct(slug: str):
     """An editor fixes our entry (a typo, a wrong date or attribution), saying why; the source said nothing new."""
-    history = chronicle().claim_history(slug)
+    history = chronicle().claim_history(slug, story=story())
     number = _version_number(history)
     version = history["versions"][number]
     if request.method == "GET":
@@ -131,7 +147,7 @@ def correct(slug: str):
     on_version = number if set(changes) & set(VERSION_FIELDS) else None
     expected = _expected_version()
     return _write("correct", history, expected, lambda: chronicle().correct_claim(
-        slug, fixes, reason, on_version, expected_version=expected))
+        slug, fixes, reason, on_version, expected_version=expected, story=story()))
 
 
 def _write(action: str, history: dict, expected: int | None, command: Any):
@@ -140,18 +156,18 @@ def _write(action: str, history: dict, expected: int | None, command: Any):
         with chronicle().editing_as(f"editor:{current_editor()}"):
             command()
     except StaleVersionError:
-        since = chronicle().claim_since(history["claim"], expected)
+        since = chronicle().claim_since(history["claim"], expected, story=story())
         values = request.form.copy()
         values["expected_version"] = str(since["now"]["entry_version"])
         return _form(action, values, {"_form": ["Someone else changed this claim after you opened the form. "
                                                  "Compare the two versions below before you submit again."]},
-                     history=chronicle().claim_history(history["claim"]), stale=since,
+                     history=chronicle().claim_history(history["claim"], story=story()), stale=since,
                      number=request.args.get("version", type=int), status=409)
     except ChronicleError as error:
         return _form(action, request.form, forms.domain_errors(error), history=history,
                      number=request.args.get("version", type=int), status=400)
     flash({"revise": "Recorded the revision.", "retract": "Recorded the retraction.", "link": "Recorded the link.",
-           "correct": "Recorded the editorial correction."}[action])
+           "reinstate": "Recorded the reinstatement.", "correct": "Recorded the editorial correction."}[action])
     return redirect(url_for("pages.claim", slug=history["claim"]))
 
 
@@ -163,9 +179,10 @@ def _form(action: str, values: Any, errors: dict | None = None, status: int = 20
     return render_template(
         f"pages/editor/{action}.html", values=values, errors=errors or {},
         source_options=[(s["slug"], s["name"]) for s in sources],
-        topic_options=[(t["slug"], t["title"]) for t in chronicle().entries("topic")],
-        incident_options=[(i["slug"], f"{i['title']} ({i['occurred']['label']})") for i in chronicle().incidents()],
-        claims=[c["slug"] for c in chronicle().entries("claim")], relations=RELATIONS,
+        topic_options=[(t["slug"], t["title"]) for t in chronicle().entries("topic", story())],
+        incident_options=[(i["slug"], f"{i['title']} ({i['occurred']['label']})")
+                          for i in chronicle().incidents(story=story())],
+        claims=[c["slug"] for c in chronicle().entries("claim", story())], relations=RELATIONS,
         qualifiers=QUALIFIERS, parts_of_day=PARTS_OF_DAY, **context), status
 
 
@@ -182,7 +199,7 @@ def _new_claim_defaults() -> MultiDict:
     if disputed:
         values.update({"link_relation": "disputes", "link_target": disputed})
         try:
-            values.setdefault("topic", chronicle().claim_history(disputed)["versions"][0]["topic"])
+            values.setdefault("topic", chronicle().claim_history(disputed, story=story())["versions"][0]["topic"])
         except UnknownEntryError:
             pass
     return values
@@ -257,7 +274,7 @@ def _default_unit(figure: dict | None, topic: str | None) -> None:
     """A figure without a unit takes its topic's unit."""
     if figure is not None and not figure.get("unit") and topic:
         try:
-            unit = chronicle().resolve("topic", topic).get("unit")
+            unit = chronicle().resolve("topic", topic, story()).get("unit")
         except UnknownEntryError:
             unit = None
         if unit:
@@ -266,7 +283,7 @@ def _default_unit(figure: dict | None, topic: str | None) -> None:
 
 def _unknown_claim(slug: str) -> dict:
     try:
-        chronicle().resolve("claim", slug)
+        chronicle().resolve("claim", slug, story())
     except UnknownEntryError as error:
         return {"link_target": [str(error)]}
     return {}
@@ -278,7 +295,7 @@ def _free_slug(text: str) -> str:
     slug, number = base, 1
     while True:
         try:
-            chronicle().resolve("claim", slug)
+            chronicle().resolve("claim", slug, story())
         except UnknownEntryError:
             return slug
         number += 1

@@ -1,23 +1,24 @@
-"""The narrative of a day: the lens's claims by topic, and what changed since the day before."""
+"""A story's narrative of a day: the lens's claims by topic, and what changed since the day before."""
 
 from __future__ import annotations
 
 from flask import render_template
 
-from chronicle_web.context import chronicle
-from chronicle_web.pages import bp
+from chronicle_web.context import chronicle, story
+from chronicle_web.pages import STORY, bp
 from chronicle_web.pages.state import lens_choices, read_state, shift
 
 
-@bp.get("/narrative")
+@bp.get(f"{STORY}/narrative")
 def narrative():
     """The lens's narrative as of a day, grouped by topic, with each claim's status and citation."""
     state = read_state()
-    story = chronicle().narrative(state.as_of, state.lens, state.known_at)
-    previous_day = shift(story["as_of"], -1)
-    changes = chronicle().diff(previous_day, story["as_of"], state.lens, state.known_at)
-    before, after = chronicle().changes_around(story["as_of"], state.lens, state.known_at)
-    titles = {g["topic"]["slug"]: g["topic"]["title"] for g in story["topics"]}
-    return render_template("pages/narrative.html", state=state, narrative=story, changes=changes, titles=titles,
-                           lenses=lens_choices(), previous_day=previous_day, next_day=shift(story["as_of"], 1),
+    app, where = chronicle(), story()
+    told = app.narrative(state.as_of, state.lens, state.known_at, story=where)
+    previous_day = shift(told["as_of"], -1)
+    changes = app.diff(previous_day, told["as_of"], state.lens, state.known_at, story=where)
+    before, after = app.changes_around(told["as_of"], state.lens, state.known_at, story=where)
+    titles = {g["topic"]["slug"]: g["topic"]["title"] for g in told["topics"]}
+    return render_template("pages/narrative.html", state=state, narrative=told, changes=changes, titles=titles,
+                           lenses=lens_choices(), previous_day=previous_day, next_day=shift(told["as_of"], 1),
                            previous_change=before, next_change=after)

@@ -1,4 +1,4 @@
-"""Sources: who speaks, in which camp, under which names, and how often they revised or retracted."""
+"""Sources: who speaks, grouped by camp, and each source's statements in every story."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from chronicle_web.pages import bp
 
 @bp.get("/sources")
 def sources():
-    """Every source, by camp."""
+    """Every source, by camp (a source speaks in every story)."""
     entries = sorted(chronicle().entries("source"), key=lambda s: (s["camp"] != "official", s["camp"], s["name"]))
     camps = [(camp, list(members)) for camp, members in groupby(entries, key=lambda s: s["camp"])]
     return render_template("pages/sources.html", camps=camps)
@@ -20,8 +20,11 @@ def sources():
 
 @bp.get("/sources/<slug>")
 def source(slug: str):
-    """A source's aliases and every version of every claim it stated or carried."""
+    """A source's aliases and every version of every claim it stated or carried, in every story."""
     known_at = (request.args.get("known_at") or "").strip() or None
     claims = chronicle().source_claims(slug, known_at)
-    return render_template("pages/source.html", claims=claims, known_at=known_at,
-                           claim_count=len({v["claim"] for v in claims["versions"]}))
+    titles = {s["slug"]: s["title"] for s in chronicle().entries("story")}
+    spoken = list(dict.fromkeys(v["story"] for v in claims["versions"]))
+    return render_template("pages/source.html", claims=claims, known_at=known_at, titles=titles,
+                           stories=[(slug, titles.get(slug, slug)) for slug in spoken],
+                           claim_count=len({(v["story"], v["claim"]) for v in claims["versions"]}))

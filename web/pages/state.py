@@ -9,7 +9,8 @@ from flask import request
 
 from chronicle.application import InvalidQueryError
 from chronicle.dates import FuzzyDateError, parse_day
-from chronicle_web.context import chronicle
+from chronicle_web.context import chronicle, story
+from chronicle_web.stories import facts
 
 
 @dataclass(frozen=True)
@@ -27,14 +28,20 @@ class ViewState:
 
 
 def read_state(default_lens: str = "official") -> ViewState:
-    """The view state from the query string; a missing day means today."""
-    as_of = (request.args.get("as_of") or "").strip() or date.today().isoformat()
+    """The view state from the query string; a missing day means the day the story last changed (today
+    for a story in which nothing is stated yet)."""
+    as_of = (request.args.get("as_of") or "").strip() or last_day()
     try:
         parse_day(as_of)
     except FuzzyDateError as error:
         raise InvalidQueryError(f"as of: {error}") from None
     lens = (request.args.get("lens") or "").strip() or default_lens
     return ViewState(as_of, lens, (request.args.get("known_at") or "").strip() or None)
+
+
+def last_day() -> str:
+    """The last stated day on which anything in the page's story changed."""
+    return facts(story())["last_day"] or date.today().isoformat()
 
 
 def shift(day: str, days: int) -> str:

@@ -1,4 +1,4 @@
-"""Topics: for a figure, a step chart of every source's value over stated time and the revision table;
+"""A story's topics: for a figure, a step chart of every source's value over stated time and the revision table;
 for a question, its claims over time."""
 
 from __future__ import annotations
@@ -7,22 +7,22 @@ from flask import render_template, request
 from markupsafe import Markup
 
 from chronicle_web import charts
-from chronicle_web.context import chronicle
-from chronicle_web.pages import bp
+from chronicle_web.context import chronicle, story
+from chronicle_web.pages import STORY, bp
 
 
-@bp.get("/topics")
+@bp.get(f"{STORY}/topics")
 def topics():
-    """Every topic, figures first."""
-    entries = sorted(chronicle().entries("topic"), key=lambda t: (t["kind"] != "figure", t["title"].casefold()))
+    """Every topic of the story, figures first."""
+    entries = sorted(chronicle().entries("topic", story()), key=lambda t: (t["kind"] != "figure", t["title"].casefold()))
     return render_template("pages/topics.html", topics=entries)
 
 
-@bp.get("/topics/<slug>")
+@bp.get(f"{STORY}/topics/<slug>")
 def topic(slug: str):
     """One topic's history: the chart (for a figure) and every version of every claim, in stated order."""
     known_at = (request.args.get("known_at") or "").strip() or None
-    history = chronicle().topic_history(slug, known_at)
+    history = chronicle().topic_history(slug, known_at, story=story())
     chart, series = None, []
     if history["topic"]["kind"] == "figure":
         series = charts.figure_series(history["history"])

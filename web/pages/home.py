@@ -1,0 +1,30 @@
+"""The home page: the stories the chronicle holds, each with its period, its counts and its last change."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+
+from chronicle_web.context import chronicle, current_story
+from chronicle_web.pages import STORY, bp
+
+
+@bp.get("/")
+def index():
+    """Every story, linking to its timeline (which opens on the story's last change)."""
+    return render_template("pages/home.html", stories=chronicle().stories())
+
+
+@bp.get("/stories")
+def stories():
+    return redirect(url_for("pages.index"))
+
+
+@bp.get(STORY)
+def story():
+    return redirect(url_for("pages.timeline"))
+
+
+@bp.app_context_processor
+def _story_context() -> dict:
+    """The story a page is about (None outside a story), for the header's links."""
+    return {"current_story": current_story()}
