@@ -414,16 +414,25 @@ class Claim(Aggregate):
         figures: list | None = None
         quote_language: str | None = None
         original: dict | None = None
+        # The first release copied what a revision left out from the version before it as it was
+        # recorded; its events keep that meaning, so a later correction does not flow into them.
+        snapshot: bool = False
 
         @staticmethod
         def upcast_v1_v2(state: dict) -> None:
-            state.update(figures=None, quote_language=None, original=None)
+            state.update(figures=None, quote_language=None, original=None, snapshot=True)
 
     class Retracted(ChronicleEvent):
+        class_version = 2
         stated: dict
         reason: str
         citations: list
         ref: str | None = None
+        snapshot: bool = False
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["snapshot"] = True
 
     class Reinstated(ChronicleEvent):
         """The source stands by its retracted words again, from a stated date, on some evidence."""
@@ -583,16 +592,26 @@ class Claim(Aggregate):
     @event(Revised)
     def _revise(self, stated: dict, text: str | None, quote: str | None, figure: dict | None,
                 citations: list, note: str | None, ref: str | None, figures: list | None = None,
-                quote_language: str | None = None, original: dict | None = None) -> None:
-        self._add("revised", stated, {"text": text, "quote": quote, "quote_language": quote_language,
-                                      "original": original, "figure": figure, "figures": figures,
-                                      "citations": citations, "note": note})
+                quote_language: str | None = None, original: dict | None = None, snapshot: bool = False) -> None:
+        given = {"text": text, "quote": quote, "quote_language": quote_language, "original": original,
+                 "figure": figure, "figures": figures}
+        self._add("revised", stated, {**(self._copied(given) if snapshot else given), "citations": citations,
+                                      "note": note})
         self._remember(ref)
 
     @event(Retracted)
-    def _retract(self, stated: dict, reason: str, citations: list, ref: str | None) -> None:
-        self._add("retracted", stated, {"citations": citations, "reason": reason})
+    def _retract(self, stated: dict, reason: str, citations: list, ref: str | None, snapshot: bool = False) -> None:
+        self._add("retracted", stated, {**(self._copied({}) if snapshot else {}), "citations": citations,
+                                        "reason": reason})
         self._remember(ref)
+
+    def _copied(self, given: dict) -> dict:
+        """What the first release stored for a version: the words it left out, copied from the last one."""
+        last = self.versions[-1]
+        keeps_quote = given.get("quote") is None and given.get("text") is None
+        copied = {name: given.get(name) if given.get(name) is not None else last[name] for name in _INHERITED}
+        copied.update({name: last[name] if keeps_quote else given.get(name) for name in _QUOTE})
+        return copied
 
     @event(Reinstated)
     def _reinstate(self, stated: dict, note: str | None, citations: list, ref: str | None) -> None:

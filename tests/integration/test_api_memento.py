@@ -222,7 +222,7 @@ def test_the_recorded_axis_negotiates_what_the_chronicle_knew_then(client, app, 
 
 def _extra_claim(data_dir: str) -> Path:
     path = Path(data_dir).parent / "later.json"
-    path.write_text(json.dumps({"claims": [{
+    path.write_text(json.dumps({"story": "kazakhstan-2022", "claims": [{
         "slug": "recorded-later", "source": "tokayev", "topic": "death-toll", "stated": "2022-01-19",
         "text": "Recorded a second later.", "citations": [{"document": "a test"}]}]}))
     return path
