@@ -16,6 +16,7 @@ from chronicle.bootstrap import open_chronicle, open_tokens
 from chronicle.projections.replay import dumps, replayed_narrative
 from tests.live import request, start_server
 
+API = "/api/v1/stories/kazakhstan-2022"
 CLAIMS = ["prosecutor-death-toll", "tokayev-20000-terrorists-and-bandits"]
 WRITERS, ATTEMPTS = 6, 8
 
@@ -33,10 +34,10 @@ def servers(kazakhstan, settings):
 def race(port: int, token: str, writer: int, outcomes: list) -> None:
     for attempt in range(ATTEMPTS):
         claim = CLAIMS[(writer + attempt) % len(CLAIMS)]
-        current, _ = request(port, "GET", f"/api/v1/claims/{claim}")
+        current, _ = request(port, "GET", f"{API}/claims/{claim}")
         text = f"writer {writer} attempt {attempt}"
         body = {"type": "revised", "stated": "2023-01-01", "text": text, "citations": [{"document": "race"}]}
-        response, _ = request(port, "POST", f"/api/v1/claims/{claim}/events", body,
+        response, _ = request(port, "POST", f"{API}/claims/{claim}/events", body,
                               Authorization=f"Bearer {token}", If_Match=current.getheader("ETag"))
         outcomes.append((claim, text, response.status))
 

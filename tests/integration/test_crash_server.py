@@ -15,6 +15,7 @@ from chronicle.bootstrap import open_chronicle, open_tokens
 from chronicle.projections.replay import dumps, replayed_narrative
 from tests.live import request, start_server
 
+API = "/api/v1/stories/kazakhstan-2022"
 CLAIM, STEPS = "prosecutor-death-toll", 150
 
 
@@ -37,7 +38,7 @@ class Server:
 
 
 def last_text(server: Server) -> tuple[str, str]:
-    response, body = request(server.port, "GET", f"/api/v1/claims/{CLAIM}")
+    response, body = request(server.port, "GET", f"{API}/claims/{CLAIM}")
     return response.getheader("ETag"), json.loads(body)["versions"][-1]["text"]
 
 
@@ -50,7 +51,7 @@ def write_step(server: Server, token: str, step: int) -> None:
             if current == text:
                 return  # it landed before the connection was lost
             body = {"type": "revised", "stated": "2023-01-01", "text": text, "citations": [{"document": "crash"}]}
-            response, _ = request(server.port, "POST", f"/api/v1/claims/{CLAIM}/events", body,
+            response, _ = request(server.port, "POST", f"{API}/claims/{CLAIM}/events", body,
                                   Authorization=f"Bearer {token}", If_Match=etag)
             assert response.status in (200, 412), response.status
             if response.status == 200:
