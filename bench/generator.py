@@ -33,7 +33,7 @@ from datetime import date, timedelta
 #   ("revise", slug, changes) ("retract", slug, changes) ("link", slug, link) ("correct", slug, fix)
 #   ("done", [claim slugs])  -- the story will not touch these claims again
 STATEMENTS = ("state", "revise", "retract", "link", "correct")
-_STORY = re.compile(r"^[a-z]+-(\d+)-")
+_STORY = re.compile(r"^([a-z]+-(\d+))-")
 
 CAMPS = (("official", 30), ("opposition", 14), ("independent-media", 20), ("expert", 14),
          ("civil-society", 12), ("foreign-government", 10))
@@ -130,14 +130,19 @@ def story_start(seed: int, number: int) -> date:
 
 def story_of(slug: str) -> int:
     """The number of the story an entry (source, camp, topic, incident or claim) belongs to."""
-    return int(_STORY.match(slug)[1])
+    return int(_STORY.match(slug)[2])
+
+
+def story_slug(slug: str) -> str:
+    """The slug of the story an entry belongs to (its slugs begin with it)."""
+    return _STORY.match(slug)[1]
 
 
 def _story(rng: random.Random, number: int, start: date) -> list[tuple[date, tuple]]:
     """Every command of one story, each with the day it was recorded."""
     place = _name(rng, 2, 3)
     story = Story(f"{place.lower()}-{number}", place, start)
-    commands: list[tuple[date, tuple]] = []
+    commands: list[tuple[date, tuple]] = [(start, ("story", {"slug": story.slug, "title": f"Events in {place}"}))]
     for record in _sources(rng, story) + _topics(rng, story) + _incidents(rng, story):
         commands.append((start, record))
     claims = _claims(rng, story, commands)
@@ -187,12 +192,13 @@ def _topics(rng: random.Random, story: Story) -> list[tuple]:
     commands = []
     figures = rng.sample(FIGURES, rng.randint(2, 6))
     for slug, title, unit, base in figures:
-        record = {"slug": f"{story.slug}-{slug}", "title": f"{title} in {story.place}", "kind": "figure",
+        record = {"story": story.slug, "slug": f"{story.slug}-{slug}", "title": f"{title} in {story.place}", "kind": "figure",
                   "unit": unit, "description": _sentence(rng, 10, 25), "base": base}
         story.topics.append(record)
     for question in rng.sample(QUESTIONS, rng.randint(3, 9)):
         slug = "-".join(question.lower().split()[:4])
-        record = {"slug": f"{story.slug}-{slug}", "title": f"{question}?", "kind": "question", "unit": None,
+        record = {"story": story.slug, "slug": f"{story.slug}-{slug}", "title": f"{question}?", "kind": "question",
+                  "unit": None,
                   "description": _sentence(rng, 10, 25) if rng.random() < 0.5 else None}
         story.topics.append(record)
     for record in story.topics:
@@ -204,7 +210,8 @@ def _incidents(rng: random.Random, story: Story) -> list[tuple]:
     commands = []
     for number in range(rng.randint(2, 8)):
         day = story.start + timedelta(days=rng.randint(0, 20))
-        record = {"slug": f"{story.slug}-incident{number}", "title": _sentence(rng, 4, 9).rstrip("."),
+        record = {"story": story.slug, "slug": f"{story.slug}-incident{number}",
+                  "title": _sentence(rng, 4, 9).rstrip("."),
                   "occurred": {"edtf": day.isoformat(), "part_of_day": rng.choice([None, "night", "morning"]),
                                "note": None},
                   "place": f"{_name(rng, 2, 3)} Square, {story.place}", "description": _sentence(rng, 15, 40),

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from chronicle.domain import Claim, Incident, Source, Topic, natural_id
+from chronicle.domain import Claim, Incident, Source, Story, Topic, entry_id, natural_id
 
-from bench.generator import STATEMENTS
+from bench.generator import STATEMENTS, story_slug
 
 
 @dataclass
@@ -68,6 +68,8 @@ def _save(chronicle: Any, pending: dict[UUID, Any]) -> int:
 
 def _apply(command: tuple, claims: dict[str, Claim]) -> Any:
     kind = command[0]
+    if kind == "story":
+        return Story.start(**command[1])
     if kind == "source":
         return Source.register(**command[1])
     if kind == "topic":
@@ -76,11 +78,12 @@ def _apply(command: tuple, claims: dict[str, Claim]) -> Any:
         return Incident.record(**command[1])
     if kind == "state":
         record = command[1]
+        story = story_slug(record["slug"])
         claim = Claim.state(
-            record["slug"], natural_id("source", record["source"]), natural_id("topic", record["topic"]),
+            story, record["slug"], natural_id("source", record["source"]), entry_id("topic", story, record["topic"]),
             record["stated"], record["text"], record["quote"], record["figure"], record["citations"],
             record["note"], via_id=natural_id("source", record["via"]) if record["via"] else None,
-            incident_ids=[natural_id("incident", slug) for slug in record["incidents"]])
+            incident_ids=[entry_id("incident", story, slug) for slug in record["incidents"]])
         claims[record["slug"]] = claim
         return claim
     if kind == "done":
@@ -92,7 +95,8 @@ def _apply(command: tuple, claims: dict[str, Claim]) -> Any:
     elif kind == "retract":
         claim.retract(**change)
     elif kind == "link":
-        claim.link(change["relation"], natural_id("claim", change["target"]), change["stated"], change["note"])
+        claim.link(change["relation"], entry_id("claim", claim.story, change["target"]), change["stated"],
+                   change["note"])
     else:
         changes = dict(change["changes"])
         if "source" in changes:

@@ -133,19 +133,19 @@ def _run(args: argparse.Namespace, settings: Settings, profile: cProfile.Profile
         return
     questions = lens_questions(chronicle.view.entries("source"), args.seed, args.queries, random.Random(args.seed))
     if args.phase == "narrative":
-        profile.runcall(lambda: [chronicle.narrative(day, lens) for day, lens in questions])
+        profile.runcall(lambda: [chronicle.narrative(day, lens, story=story) for story, day, lens in questions])
         return
     if args.phase == "history":
         topics = random.Random(args.seed).sample(chronicle.view.entries("topic"), args.queries)
-        profile.runcall(lambda: [chronicle.topic_history(topic["slug"]) for topic in topics])
+        profile.runcall(lambda: [chronicle.topic_history(topic["slug"], story=topic["story"]) for topic in topics])
         return
     from chronicle_web import create_app
 
     if settings.database_url:
         os.environ["CHRONICLE_DATABASE_URL"] = settings.database_url
     client = create_app({"CHRONICLE_DATA": str(settings.data_dir), "TESTING": True}).test_client()
-    prefix = "/api/v1/narrative" if args.phase == "api" else "/narrative"
-    paths = [f"{prefix}?{urlencode({'as_of': day, 'lens': lens})}" for day, lens in questions]
+    prefix = "/api/v1/stories" if args.phase == "api" else "/stories"
+    paths = [f"{prefix}/{story}/narrative?{urlencode({'as_of': day, 'lens': lens})}" for story, day, lens in questions]
     profile.runcall(lambda: [client.get(path) for path in paths])
 
 

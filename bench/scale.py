@@ -47,7 +47,7 @@ from urllib.parse import urlencode
 import psycopg
 from psycopg import sql
 
-from bench.generator import history, story_start, story_of
+from bench.generator import history, story_of, story_slug, story_start
 from bench.importer import import_history
 from chronicle.bootstrap import open_chronicle
 from chronicle.config import Settings
@@ -259,40 +259,43 @@ def measure_queries(settings: Settings, args: argparse.Namespace, figures: Figur
     figures["sources / topics / stories"] = (f"{len(sources):,} / {len(topics):,} / "
                                              f"{len({story_of(s['slug']) for s in sources}):,}")
     questions = lens_questions(sources, args.seed, args.queries, rng)
-    narrative = timed(lambda day, lens: chronicle.narrative(day, lens), questions)
+    narrative = timed(lambda story, day, lens: chronicle.narrative(day, lens, story=story), questions)
     figures["narrative p50 / p99 ms"] = f"{percentile(narrative, 50):.2f} / {percentile(narrative, 99):.2f}"
-    lenses = {lens: chronicle.resolve_lens(lens) for _, lens in questions}
-    index = timed(lambda day, lens: as_of_index(chronicle, day, lenses[lens]), questions)
+    lenses = {lens: chronicle.resolve_lens(lens) for _, _, lens in questions}
+    index = timed(lambda story, day, lens: as_of_index(chronicle, story, day, lenses[lens]), questions)
     figures["as-of index alone p50 / p99 ms"] = f"{percentile(index, 50):.2f} / {percentile(index, 99):.2f}"
-    rows = [sum(len(g["claims"]) for g in as_of_index(chronicle, day, lenses[lens])) for day, lens in questions]
+    rows = [sum(len(g["claims"]) for g in as_of_index(chronicle, story, day, lenses[lens]))
+            for story, day, lens in questions]
     figures["narrative claims shown, median (max)"] = f"{statistics.median(rows):.0f} ({max(rows)})"
     sample = questions[:args.replays]
     replayed = {}
-    replay = timed(lambda day, lens: replayed.setdefault((day, lens), replayed_narrative(
-        chronicle, day, chronicle.resolve_lens(lens))), sample)
-    same = all(dumps(chronicle.narrative(day, lens)["topics"]) == dumps(answer)
-               for (day, lens), answer in replayed.items())
+    replay = timed(lambda story, day, lens: replayed.setdefault((story, day, lens), replayed_narrative(
+        chronicle, day, chronicle.resolve_lens(lens), story=story)), sample)
+    same = all(dumps(chronicle.narrative(day, lens, story=story)["topics"]) == dumps(answer)
+               for (story, day, lens), answer in replayed.items())
     figures["replay median ms (sample)"] = f"{statistics.median(replay):.0f} ({len(sample)} questions, same answers: {same})"
     figures["index vs replay"] = (f"{statistics.median(replay) / statistics.median(narrative):,.0f}x faster "
                                   f"({statistics.median(replay) / statistics.median(index):,.0f}x for the index alone)")
-    picked = [(rng.choice(topics), None) for _ in range(args.queries)]
-    history_times = timed(lambda topic, _: chronicle.topic_history(topic), picked)
+    picked = [(story_slug(topic), topic) for topic in (rng.choice(topics) for _ in range(args.queries))]
+    history_times = timed(lambda story, topic: chronicle.topic_history(topic, story=story), picked)
     figures["topic history p50 / p99 ms"] = f"{percentile(history_times, 50):.2f} / {percentile(history_times, 99):.2f}"
     diffs = questions[:args.diffs]
-    diff_times = timed(lambda day, lens: chronicle.diff(day, shift(day, rng.randint(1, 30)), lens), diffs)
+    diff_times = timed(lambda story, day, lens: chronicle.diff(day, shift(day, rng.randint(1, 30)), lens, story=story),
+                       diffs)
     figures["diff p50 / p99 ms"] = f"{percentile(diff_times, 50):.2f} / {percentile(diff_times, 99):.2f}"
     chronicle.view.close()
     chronicle.close()
 
 
-def as_of_index(chronicle, day: str, lens) -> list[dict]:
+def as_of_index(chronicle, story: str, day: str, lens) -> list[dict]:
     """What Chronicle.narrative does once the lens is resolved: the index query, the links, the fold."""
-    rows = chronicle.view.narrative_rows(day, lens, None)
+    rows = chronicle.view.narrative_rows(story, day, lens, None)
     return folds.narrate(rows, chronicle.view.links(sorted({r["claim_id"] for r in rows}), None), day)
 
 
-def lens_questions(sources: list[dict], seed: int, count: int, rng: random.Random) -> list[tuple[str, str]]:
-    """Random (day, lens) pairs: a story's camp, one of its sources, or a source with a camp; a day in the story."""
+def lens_questions(sources: list[dict], seed: int, count: int, rng: random.Random) -> list[tuple[str, str, str]]:
+    """Random (story, day, lens) questions: a story's camp, one of its sources, or a source with a camp;
+    a day in the story."""
     by_story: dict[int, list[dict]] = {}
     for source in sources:
         by_story.setdefault(story_of(source["slug"]), []).append(source)
@@ -309,15 +312,15 @@ def lens_questions(sources: list[dict], seed: int, count: int, rng: random.Rando
         else:
             lens = f"{rng.choice(cast)['slug']},{rng.choice(cast)['camp']}"
         day = story_start(seed, number) + timedelta(days=rng.randint(0, 90))
-        questions.append((day.isoformat(), lens))
+        questions.append((story_slug(cast[0]["slug"]), day.isoformat(), lens))
     return questions
 
 
 def timed(function, questions) -> list[float]:
     times = []
-    for first, second in questions:
+    for question in questions:
         start = time.perf_counter()
-        function(first, second)
+        function(*question)
         times.append((time.perf_counter() - start) * 1000)
     return times
 
@@ -365,8 +368,10 @@ def measure_http(settings: Settings, args: argparse.Namespace, figures: Figures)
                                  str(args.threads)], env=env) for _ in range(args.workers)]
     try:
         wait_for(port, workers)
-        pages = {"narrative page": [f"/narrative?{urlencode({'as_of': d, 'lens': lens})}" for d, lens in questions],
-                 "API narrative": [f"/api/v1/narrative?{urlencode({'as_of': d, 'lens': lens})}" for d, lens in questions]}
+        pages = {"narrative page": [f"/stories/{story}/narrative?{urlencode({'as_of': d, 'lens': lens})}"
+                                    for story, d, lens in questions],
+                 "API narrative": [f"/api/v1/stories/{story}/narrative?{urlencode({'as_of': d, 'lens': lens})}"
+                                   for story, d, lens in questions]}
         for name, paths in pages.items():
             alone = single_requests(port, paths[:4])
             if alone > 2000:
@@ -396,7 +401,7 @@ def wait_for(port: int, workers: list[subprocess.Popen], seconds: int = 300) -> 
         if any(worker.poll() is not None for worker in workers):
             raise RuntimeError("a server process exited")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/topics?limit=1", timeout=5).read()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=5).read()
             time.sleep(2)  # the other workers may still be opening the chronicle
             return
         except OSError:
