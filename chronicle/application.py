@@ -273,18 +273,18 @@ class Chronicle(Application[UUID]):
 
     def resolve_story(self, key: str | None) -> dict:
         """A story by slug or id; with none named, the chronicle's only story."""
-        stories = self.view.entries("story")
-        if key is None:
-            if len(stories) == 1:
-                return stories[0]
-            if not stories:
-                raise UnknownEntryError("this chronicle holds no story yet: load one first")
-            names = ", ".join(s["slug"] for s in stories)
-            raise UnknownEntryError(f"this chronicle holds {len(stories)} stories: name one ({names})")
-        for found in stories:
-            if key in (found["slug"], found["id"]):
-                return found
-        raise UnknownEntryError(f"no story is called {key!r}")
+        if key is not None:
+            found = self.view.entry("story", str(key))
+            if not found:
+                raise UnknownEntryError(f"no story is called {key!r}")
+            return found
+        count = self.view.count("story")
+        if count == 1:
+            return self.view.entries("story")[0]
+        if not count:
+            raise UnknownEntryError("this chronicle holds no story yet: load one first")
+        names = ", ".join(s["slug"] for s in self.view.entries("story")[:20]) + (", ..." if count > 20 else "")
+        raise UnknownEntryError(f"this chronicle holds {count} stories: name one ({names})")
 
     def story_for_write(self, key: str | None) -> str:
         """The story a new entry goes in: the one named (which must exist), else the only one."""

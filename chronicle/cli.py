@@ -31,11 +31,12 @@ def main(ctx: click.Context, data: str | None, editor: str | None) -> None:
 
 @command("load")
 @click.argument("path", type=click.Path(exists=False, path_type=Path))
+@click.option("--story", help="The story for files that name none (default: the folder's name).")
 @json_option
-def load(ctx: Context, path: Path, as_json: bool) -> None:
-    """Load a chronicle file or folder. Loading the same files twice records nothing."""
+def load(ctx: Context, path: Path, story: str | None, as_json: bool) -> None:
+    """Load a story's file or folder. Loading the same files twice records nothing."""
     with ctx.chronicle.editing_as(ctx.settings.editor):
-        report = load_chronicle(ctx.chronicle, path, progress_bar("indexing"))
+        report = load_chronicle(ctx.chronicle, path, progress_bar("indexing"), story)
     if as_json:
         return emit(schemas.LoadReportOut(), report)
     plural = {"story": "stories"}

@@ -68,8 +68,11 @@ class Chronicle:
     stories: dict[str, Record]
 
 
-def read_chronicle(path: Path) -> Chronicle:
-    """Read and validate a file or a folder of files; raise LoadError naming what is wrong."""
+def read_chronicle(path: Path, story: str | None = None) -> Chronicle:
+    """Read and validate a file or a folder of files; raise LoadError naming what is wrong.
+
+    Files that name no story belong to ``story``, or else to the story named after their folder.
+    """
     path = Path(path)
     if path.is_dir():
         files = sorted(p for p in path.glob("*.json") if p.is_file())
@@ -81,18 +84,21 @@ def read_chronicle(path: Path) -> Chronicle:
         default = _story_slug(path.resolve().parent.name)
     else:
         raise LoadError(f"{path}: no such file or folder")
+    default = story or default
     records: dict[str, list[Record]] = {section: [] for section in SECTIONS}
     stories: dict[str, Record] = {}
     for file in files:
         document = _validated(file)
-        story = document.get("story") or {"slug": default}
-        known = stories.get(story["slug"])
-        if known is None or ("title" in story and "title" not in known.data):
-            stories[story["slug"]] = Record(story, file.name, 0, "story", story["slug"])
-        elif "title" in story and story != known.data:
-            raise LoadError(f"{file.name}: story: {story['slug']!r} is described differently in {known.file}")
+        if story and document.get("story") and document["story"]["slug"] != story:
+            raise LoadError(f"{file.name}: story: the file is about {document['story']['slug']!r}, not {story!r}")
+        named = document.get("story") or {"slug": default}
+        known = stories.get(named["slug"])
+        if known is None or ("title" in named and "title" not in known.data):
+            stories[named["slug"]] = Record(named, file.name, 0, "story", named["slug"])
+        elif "title" in named and named != known.data:
+            raise LoadError(f"{file.name}: story: {named['slug']!r} is described differently in {known.file}")
         for section in SECTIONS:
-            records[section].extend(Record(d, file.name, i, section, story["slug"])
+            records[section].extend(Record(d, file.name, i, section, named["slug"])
                                     for i, d in enumerate(document[section]))
     _refuse_duplicates(records)
     return Chronicle([str(f) for f in files], records, stories)
@@ -431,9 +437,10 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def load_chronicle(chronicle: Any, path: Path, progress: Callable[[int, int], None] | None = None) -> LoadReport:
+def load_chronicle(chronicle: Any, path: Path, progress: Callable[[int, int], None] | None = None,
+                   story: str | None = None) -> LoadReport:
     """Validate a chronicle file or folder and record what is new in it, all or nothing."""
-    read = read_chronicle(path)
+    read = read_chronicle(path, story)
     plan = _Plan(chronicle, read)
     aggregates = plan.build()
     plan.report.files = read.files
