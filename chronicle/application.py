@@ -47,7 +47,8 @@ class Chronicle(Application[UUID]):
         """Rebuild the read models if the current ones were written in an older layout."""
         if self.view.layout == self.view.LAYOUT:
             return False
-        self.rebuild(progress)
+        # The old read models held these events already: a broken chain is for `verify` to report.
+        self.rebuild(progress, accept_broken_chain=True)
         return True
 
     # ----- who is writing
@@ -193,12 +194,24 @@ class Chronicle(Application[UUID]):
 
     def save_all(self, *aggregates: Any, progress: Callable[[int, int], None] | None = None) -> int:
         """Record the pending events of many aggregates in one transaction; return how many."""
+        self._refuse_while_stopped()
         try:
             recordings = self.save(*aggregates)
         except IntegrityError as error:
             raise ConcurrentWriteError("another writer recorded these entries first; nothing was saved") from error
         self.catch_up(progress)
         return len(recordings)
+
+    def _refuse_while_stopped(self) -> None:
+        fault = self.view_fault()
+        if fault:
+            raise ViewStoppedError(
+                f"the read models stopped before event {fault['position']} ({fault['event']}), which they cannot "
+                f"fold: {fault['reason']}. Nothing new is recorded until `chronicle rebuild` folds it")
+
+    def view_fault(self) -> dict | None:
+        """Where the read models stopped, and why, if an event could not be folded; None when they are whole."""
+        return self.view.fault(self.name)
 
     def _commit(self, aggregate: Any) -> UUID:
         self.save_all(aggregate)
@@ -224,8 +237,18 @@ class Chronicle(Application[UUID]):
         """Bring the view up to the end of the log."""
         return self.projection.catch_up(progress)
 
-    def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Rebuild every read model from the log into a fresh view, then switch to it."""
+    def rebuild(self, progress: Callable[[int, int], None] | None = None, accept_broken_chain: bool = False) -> int:
+        """Rebuild every read model from the log into a fresh view, then switch to it.
+
+        A log whose hash chain does not verify is refused unless ``accept_broken_chain``: the read
+        models would otherwise present a rewritten history as the chronicle's.
+        """
+        if not accept_broken_chain:
+            report = self.verify_chain()
+            if not report.ok:
+                raise BrokenChainError(
+                    f"the event log's hash chain is broken at position {report.broken_at} ({report.problem}); "
+                    "nothing was rebuilt. Run `chronicle verify`; rebuild with --accept-broken-chain to index it anyway")
         fresh = self.views.fresh()
         count = AsOfProjection(self, fresh, self.batch_size).catch_up(progress)
         old = self.view
@@ -575,4 +598,12 @@ class ConcurrentWriteError(ChronicleError):
 
 class InvalidQueryError(ChronicleError):
     """A question the chronicle cannot parse (a bad date or time)."""
+
+
+class ViewStoppedError(ChronicleError):
+    """The read models stopped at an event they cannot fold; writes wait for a rebuild."""
+
+
+class BrokenChainError(ChronicleError):
+    """The event log's hash chain does not verify."""
 

@@ -206,14 +206,19 @@ def events(ctx: Context, after: int, limit: int | None, as_json: bool) -> None:
 def verify(ctx: Context, as_json: bool) -> None:
     """Recompute the hash chain over the event log and report the first broken link."""
     report = ctx.chronicle.verify_chain()
+    fault = ctx.chronicle.view_fault()
     if as_json:
         click.echo(json.dumps({"ok": report.ok, "checked": report.checked, "head": report.head,
-                               "broken_at": report.broken_at, "problem": report.problem, "entry": report.entry}))
+                               "broken_at": report.broken_at, "problem": report.problem, "entry": report.entry,
+                               "view_stopped": fault}))
     elif report.ok:
         click.echo(f"verified {report.checked} events; head hash {report.head}")
     else:
         click.echo(f"BROKEN at position {report.broken_at} ({report.entry or 'no event'}): {report.problem}; "
                    f"{report.checked} events verified before it", err=True)
+    if fault and not as_json:
+        click.echo(f"the read models stopped before event {fault['position']} ({fault['event']}): {fault['reason']}",
+                   err=True)
     if not report.ok:
         sys.exit(2)
 
@@ -240,9 +245,10 @@ def import_(ctx: Context, source) -> None:
 
 
 @command("rebuild")
-def rebuild(ctx: Context) -> None:
+@click.option("--accept-broken-chain", is_flag=True, help="Rebuild even if the event log's hash chain does not verify.")
+def rebuild(ctx: Context, accept_broken_chain: bool) -> None:
     """Rebuild every read model from the event log into a fresh view, then switch to it."""
-    count = ctx.chronicle.rebuild(progress_bar("rebuilding"))
+    count = ctx.chronicle.rebuild(progress_bar("rebuilding"), accept_broken_chain)
     click.echo(f"rebuilt the view from {count} events")
 
 

@@ -48,6 +48,9 @@ _MOVED = (errors.UndefinedTable, errors.InvalidSchemaName, PoolClosed)
 
 VIEW_SCHEMA = """
 CREATE TABLE layout (version integer NOT NULL);
+CREATE TABLE faults (
+    application_name text NOT NULL, position bigint NOT NULL, event text NOT NULL, reason text NOT NULL,
+    at text NOT NULL, PRIMARY KEY (application_name, position));
 CREATE TABLE tracking (
     application_name text PRIMARY KEY, notification_id bigint NOT NULL);
 CREATE TABLE stories (
@@ -519,6 +522,21 @@ class PostgresViewStore(ViewStore):
                 db.execute(f"ANALYZE {', '.join(VIEW_TABLES)}")
             db.execute("INSERT INTO tracking VALUES (%s, %s) ON CONFLICT (application_name) "
                        "DO UPDATE SET notification_id = excluded.notification_id", (application_name, last))
+
+    def fault(self, application_name: str) -> dict | None:
+        try:
+            rows = self._fetch("SELECT position, event, reason, at FROM faults WHERE application_name = %s "
+                               "ORDER BY position LIMIT 1", (application_name,))
+        except errors.UndefinedTable:
+            return None  # a generation written before faults were kept
+        return rows[0] if rows else None
+
+    def record_fault(self, application_name: str, position: int, event: str, reason: str, at: str) -> bool:
+        def insert(db: psycopg.Connection) -> bool:
+            with db.transaction():
+                return db.execute("INSERT INTO faults VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                                  (application_name, position, event, reason, at)).rowcount == 1
+        return self._read(insert)
 
     def _rows(self, where: str, params: dict, order: str, joined: str = "") -> list[dict]:
         return self._fetch(f"{_ROW_SELECT}{joined} WHERE {where} ORDER BY {order}", params)

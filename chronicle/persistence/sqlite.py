@@ -24,6 +24,9 @@ from chronicle.projections.store import LAYOUT, Lens, PositionMoved, ViewBatch, 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tracking (
     application_name TEXT PRIMARY KEY, notification_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS faults (
+    application_name TEXT NOT NULL, position INTEGER NOT NULL, event TEXT NOT NULL, reason TEXT NOT NULL,
+    at TEXT NOT NULL, PRIMARY KEY (application_name, position));
 CREATE TABLE IF NOT EXISTS stories (
     id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, title TEXT NOT NULL, description TEXT, period TEXT);
 CREATE TABLE IF NOT EXISTS sources (
@@ -275,6 +278,16 @@ class SQLiteViewStore(ViewStore):
             yield SQLiteViewBatch(db)
             db.execute("INSERT INTO tracking VALUES (?, ?) ON CONFLICT (application_name) "
                        "DO UPDATE SET notification_id = excluded.notification_id", (application_name, last))
+
+    def fault(self, application_name: str) -> dict | None:
+        row = self.db.execute("SELECT position, event, reason, at FROM faults WHERE application_name = ? "
+                              "ORDER BY position LIMIT 1", (application_name,)).fetchone()
+        return dict(row) if row else None
+
+    def record_fault(self, application_name: str, position: int, event: str, reason: str, at: str) -> bool:
+        with self._transaction() as db:
+            return db.execute("INSERT OR IGNORE INTO faults VALUES (?, ?, ?, ?, ?)",
+                              (application_name, position, event, reason, at)).rowcount == 1
 
     def _rows(self, where: str, params: dict, order: str) -> list[dict]:
         sql = f"{_ROW_SELECT} WHERE {where} ORDER BY {order}"

@@ -9,6 +9,8 @@ and the aggregates cannot disagree about what an event means.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -19,6 +21,14 @@ from chronicle.projections.rows import derive_rows, row_key
 from chronicle.projections.store import PositionMoved, ViewBatch, ViewStore
 
 BATCH_SIZE = 2000
+log = logging.getLogger("chronicle.projection")
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether an error is the store's (locked, read-only, full, unreachable), not the event's."""
+    import psycopg
+
+    return isinstance(error, sqlite3.OperationalError | psycopg.OperationalError | psycopg.InterfaceError)
 
 
 def stamp(moment: datetime) -> str:
@@ -40,11 +50,19 @@ class AsOfProjection:
         return head - (self.store.max_tracking_id(self.app.name) or 0)
 
     def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Process every event not yet in the view; return how many were processed."""
+        """Process every event not yet in the view; return how many were processed.
+
+        An event the read models cannot fold stops the view just before it: the events before it
+        are kept, the fault is recorded (and logged) once, and later calls do not try it again, so
+        reads go on serving the last good position. A rebuild tries again.
+        """
         processed = 0
         total = None
         while True:
             position = self.store.max_tracking_id(self.app.name) or 0
+            fault = self.store.fault(self.app.name)
+            if fault and fault["position"] == position + 1:
+                return processed
             notifications = self.app.recorder.select_notifications(
                 start=position + 1, limit=self.batch_size
             )
@@ -56,9 +74,37 @@ class AsOfProjection:
                 self._process(position, notifications)
             except PositionMoved:
                 continue  # another process wrote this batch first: poll again
+            except Exception as error:
+                if unavailable(error):
+                    raise
+                processed += self._up_to_the_fault(position, notifications)
+                continue
             processed += len(notifications)
             if progress:
                 progress(processed, max(total or 0, processed))
+
+    def _up_to_the_fault(self, position: int, notifications: Sequence[Any]) -> int:
+        """Fold a failed batch one event at a time; record the first event that cannot be folded."""
+        for count, notification in enumerate(notifications):
+            try:
+                self._process(position, [notification])
+            except PositionMoved:
+                return count
+            except Exception as error:
+                if unavailable(error):
+                    raise
+                self._record_fault(notification, error)
+                return count
+            position = notification.id
+        return len(notifications)
+
+    def _record_fault(self, notification: Any, error: Exception) -> None:
+        reason = f"{type(error).__name__}: {error}"[:1000]
+        at = stamp(datetime.now(timezone.utc))
+        if self.store.record_fault(self.app.name, notification.id, notification.topic, reason, at):
+            log.error("the read models stopped before event %s (%s): %s; reads serve the view as it was, "
+                      "writes are refused until `chronicle rebuild` folds it", notification.id, notification.topic,
+                      reason)
 
     def _process(self, position: int, notifications: Sequence[Any]) -> None:
         mapper = self.app.mapper

@@ -92,6 +92,14 @@ class ViewStore(ABC):
         """A transaction that fails with :class:`PositionMoved` unless tracking is at ``expected``."""
 
     @abstractmethod
+    def fault(self, application_name: str) -> dict | None:
+        """The event the projection could not fold, if it stopped at one: position, event, reason, at."""
+
+    @abstractmethod
+    def record_fault(self, application_name: str, position: int, event: str, reason: str, at: str) -> bool:
+        """Remember the event the projection stopped at; False if another process recorded it first."""
+
+    @abstractmethod
     def narrative_rows(self, story: str, as_of: str, lens: Lens, known_at: str | None) -> list[dict]:
         """A story's index rows current on ``as_of`` for the lens (its camps as of that day),
         as the chronicle held them at ``known_at``."""
