@@ -22,6 +22,7 @@ from chronicle.domain import (
 )
 from chronicle.figures import Figure
 from chronicle.integrity import ChainReport, verify_links
+from chronicle.validation import check_aggregates
 from chronicle.projections import narrative as folds
 from chronicle.projections.asof import BATCH_SIZE, AsOfProjection, stamp
 from chronicle.projections.store import Lens, ViewLocator
@@ -195,6 +196,7 @@ class Chronicle(Application[UUID]):
     def save_all(self, *aggregates: Any, progress: Callable[[int, int], None] | None = None) -> int:
         """Record the pending events of many aggregates in one transaction; return how many."""
         self._refuse_while_stopped()
+        check_aggregates(aggregates)
         try:
             recordings = self.save(*aggregates)
         except IntegrityError as error:

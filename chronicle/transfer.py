@@ -18,6 +18,7 @@ from eventsourcing.persistence import StoredEvent
 
 from chronicle.domain import ChronicleError
 from chronicle.integrity import GENESIS, link_hash
+from chronicle.validation import check_stored
 
 FORMAT = "chronicle-events/1"
 
@@ -95,6 +96,10 @@ def import_events(chronicle: Any, stream: IO[str]) -> int:
     events = read_export(stream)
     if chronicle.recorder.max_notification_id():
         raise ImportRefused("the chronicle is not empty: import into a new data folder")
+    try:
+        check_stored(events, chronicle.mapper)
+    except ChronicleError as error:
+        raise ImportRefused(f"{error}; nothing was imported") from None
     if events:
         chronicle.recorder.insert_events(events)
     chronicle.catch_up()
