@@ -16,6 +16,8 @@ class Settings:
     database_url: str | None = None
     editor: str = "editor"
     view_batch_size: int = 2000
+    # How long one request's reads may take before they are interrupted (503), in seconds.
+    query_timeout: float = 10.0
 
     @property
     def backend(self) -> str:
@@ -39,7 +41,8 @@ def default_data_dir() -> Path:
 
 
 def from_environment(environ: dict | None = None, **overrides) -> Settings:
-    """Read ``CHRONICLE_DATA``, ``CHRONICLE_DATABASE_URL``, ``CHRONICLE_EDITOR`` and ``CHRONICLE_VIEW_BATCH_SIZE``."""
+    """Read ``CHRONICLE_DATA``, ``CHRONICLE_DATABASE_URL``, ``CHRONICLE_EDITOR``, ``CHRONICLE_VIEW_BATCH_SIZE``
+    and ``CHRONICLE_QUERY_TIMEOUT``."""
     env = os.environ if environ is None else environ
     url = env.get("CHRONICLE_DATABASE_URL") or None
     data = env.get("CHRONICLE_DATA")
@@ -50,6 +53,7 @@ def from_environment(environ: dict | None = None, **overrides) -> Settings:
         "database_url": url,
         "editor": env.get("CHRONICLE_EDITOR") or _login_name(),
         "view_batch_size": int(env.get("CHRONICLE_VIEW_BATCH_SIZE") or 2000),
+        "query_timeout": float(env.get("CHRONICLE_QUERY_TIMEOUT") or 10.0),
     }
     settings.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**settings)

@@ -38,7 +38,7 @@ def view_locator(settings: Settings) -> ViewLocator:
     if settings.backend == "postgresql":
         from chronicle.persistence.postgres import PostgresViewLocator
 
-        return PostgresViewLocator(settings.database_url)
+        return PostgresViewLocator(settings.database_url, settings.query_timeout)
     from chronicle.persistence.sqlite import SQLiteViewLocator
 
     return SQLiteViewLocator(settings.views_dir)

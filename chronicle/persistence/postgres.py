@@ -508,6 +508,7 @@ class PostgresViewStore(ViewStore):
     def _batch(self, application_name: str, expected: int, last: int) -> Iterator[PostgresViewBatch]:
         with self.pool.connection() as db, db.transaction():
             # One batch at a time per view, as SQLite's BEGIN IMMEDIATE gives; readers are not blocked.
+            db.execute("SET LOCAL statement_timeout = 0")
             db.execute("LOCK TABLE tracking IN SHARE ROW EXCLUSIVE MODE")
             row = db.execute("SELECT notification_id FROM tracking WHERE application_name = %s",
                              (application_name,)).fetchone()
@@ -700,8 +701,9 @@ def _table(kind: str) -> str:
 class PostgresViewLocator(ViewLocator):
     """View generations ``<schema>_view_<n>``, the current one named in ``<schema>.chronicle_views``."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, query_timeout: float | None = None):
         self.conninfo, self.schema = split_url(url)
+        self.query_timeout = query_timeout
         ensure_schema(self.conninfo, self.schema)
         with self._admin() as db:
             db.execute(sql.SQL(
@@ -722,9 +724,12 @@ class PostgresViewLocator(ViewLocator):
         # default (4, for spinning disks) the planner hashed every source and topic for each narrative.
         # The queries are few and their best plans do not depend on the values asked for, so a
         # prepared statement is planned once instead of on every call (planning cost more than running).
+        # A read that runs past the query timeout is cancelled (QueryCanceled), so one slow question
+        # cannot hold a connection; the projection's batches lift the bound for their transaction.
+        timeout = int((self.query_timeout or 0) * 1000)
         statement = sql.SQL("SET search_path TO {}; SET random_page_cost = 1.1; "
-                            "SET plan_cache_mode = force_generic_plan").format(
-            sql.Identifier(schema)).as_string()
+                            "SET plan_cache_mode = force_generic_plan; SET statement_timeout = {}").format(
+            sql.Identifier(schema), sql.Literal(timeout)).as_string()
 
         def configure(db: psycopg.Connection) -> None:
             db.execute(statement)

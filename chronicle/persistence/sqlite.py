@@ -11,7 +11,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -101,8 +101,11 @@ JOIN topics t ON t.id = v.topic_id
 """
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, expired: Callable[[], bool]) -> sqlite3.Connection:
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    # A read past its deadline is interrupted ("interrupted"), so one slow question cannot hold a
+    # worker; SQLite calls this every few thousand virtual-machine steps.
+    connection.set_progress_handler(expired, 20000)
     connection.row_factory = sqlite3.Row
     connection.execute("PRAGMA journal_mode=WAL")
     # The view is derived from the log: losing the last batch to a power cut only means the
@@ -235,20 +238,35 @@ class SQLiteViewStore(ViewStore):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self.db.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\nCOMMIT;")
-        if self.db.execute("SELECT count(*) FROM tracking").fetchone()[0] == 0:
-            self.db.execute(f"PRAGMA user_version = {LAYOUT}")
+        made = self.db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'tracking'").fetchone()[0]
+        if not made or self.layout == LAYOUT:  # a generation of an older layout is only read, then rebuilt
+            self.db.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\n"
+                                  f"{'' if made else f'PRAGMA user_version = {LAYOUT};'}\nCOMMIT;")
 
     @property
     def layout(self) -> int:
         """The layout this generation was written in (0 for one older than layouts)."""
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
+    @contextmanager
+    def bounded(self, seconds: float | None) -> Iterator[None]:
+        """Interrupt this thread's reads that run past ``seconds`` from now (None: no bound)."""
+        before = getattr(self._local, "deadline", None)
+        self._local.deadline = None if seconds is None else time.monotonic() + seconds
+        try:
+            yield
+        finally:
+            self._local.deadline = before
+
+    def _expired(self) -> bool:
+        deadline = getattr(self._local, "deadline", None)
+        return deadline is not None and time.monotonic() > deadline
+
     @property
     def db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = _connect(self.path)
+            connection = _connect(self.path, self._expired)
             self._local.connection = connection
             with self._lock:
                 self._connections.append(connection)
@@ -272,7 +290,7 @@ class SQLiteViewStore(ViewStore):
 
     @contextmanager
     def batch(self, application_name: str, expected: int, last: int) -> Iterator[ViewBatch]:
-        with self._transaction() as db:
+        with self.bounded(None), self._transaction() as db:
             if (self.max_tracking_id(application_name) or 0) != expected:
                 raise PositionMoved(expected)
             yield SQLiteViewBatch(db)
@@ -285,7 +303,7 @@ class SQLiteViewStore(ViewStore):
         return dict(row) if row else None
 
     def record_fault(self, application_name: str, position: int, event: str, reason: str, at: str) -> bool:
-        with self._transaction() as db:
+        with self.bounded(None), self._transaction() as db:
             return db.execute("INSERT OR IGNORE INTO faults VALUES (?, ?, ?, ?, ?)",
                               (application_name, position, event, reason, at)).rowcount == 1
 
@@ -503,7 +521,7 @@ class SQLiteViewLocator(ViewLocator):
 
     def current(self) -> ViewStore:
         if not self.pointer.exists():
-            self._point_to(self._new_name())
+            self._point_to(self._new_name(), first=True)
         return SQLiteViewStore(self.directory / self.pointer.read_text().strip())
 
     def fresh(self) -> ViewStore:
@@ -519,9 +537,19 @@ class SQLiteViewLocator(ViewLocator):
         return store
 
     def _new_name(self) -> str:
-        return f"view-{time.time_ns()}.sqlite"
+        return f"view-{time.time_ns()}-{os.getpid()}.sqlite"
 
-    def _point_to(self, name: str) -> None:
-        temporary = self.pointer.with_suffix(".tmp")
+    def _point_to(self, name: str, first: bool = False) -> None:
+        """Write the pointer whole, then move it into place (or, the first time, link it unless
+        another process named the first generation already)."""
+        temporary = self.pointer.with_name(f"CURRENT.{os.getpid()}.{threading.get_ident()}.tmp")
         temporary.write_text(name + "\n")
-        os.replace(temporary, self.pointer)
+        try:
+            if first:
+                os.link(temporary, self.pointer)
+            else:
+                os.replace(temporary, self.pointer)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink(missing_ok=True)

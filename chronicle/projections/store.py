@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +78,12 @@ class ViewStore(ABC):
     """A materialised view of the chronicle, with its tracking position."""
 
     LAYOUT = LAYOUT
+
+    @contextmanager
+    def bounded(self, seconds: float | None) -> Iterator[None]:
+        """Give up on this thread's reads that run past ``seconds`` from now (stores without
+        per-request bounds bound each statement instead)."""
+        yield
 
     @property
     @abstractmethod
