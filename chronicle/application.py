@@ -6,6 +6,7 @@ plain data (dicts and lists) that the schemas in :mod:`chronicle.schemas` descri
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,10 +25,11 @@ from chronicle.figures import Figure
 from chronicle.integrity import ChainReport, verify_links
 from chronicle.validation import check_aggregates
 from chronicle.projections import narrative as folds
-from chronicle.projections.asof import BATCH_SIZE, AsOfProjection, stamp
+from chronicle.projections.asof import BATCH_SIZE, AsOfProjection, stamp, unavailable
 from chronicle.projections.store import Lens, ViewLocator
 
 EVERYONE = ("everyone", "all", "*")
+log = logging.getLogger("chronicle")
 
 
 class Chronicle(Application[UUID]):
@@ -43,6 +45,7 @@ class Chronicle(Application[UUID]):
         self.batch_size = batch_size
         self.view = views.current()
         self.projection = AsOfProjection(self, self.view, batch_size)
+        self.behind: str | None = None
 
     def upgrade_view(self, progress: Callable[[int, int], None] | None = None) -> bool:
         """Rebuild the read models if the current ones were written in an older layout."""
@@ -201,6 +204,11 @@ class Chronicle(Application[UUID]):
             recordings = self.save(*aggregates)
         except IntegrityError as error:
             raise ConcurrentWriteError("another writer recorded these entries first; nothing was saved") from error
+        except Exception as error:
+            if unavailable(error):
+                raise StoreUnavailableError(f"the event store cannot record now ({_reason(error)}); "
+                                            "nothing was saved") from error
+            raise
         self.catch_up(progress)
         return len(recordings)
 
@@ -236,8 +244,28 @@ class Chronicle(Application[UUID]):
     # ----- the view
 
     def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Bring the view up to the end of the log."""
-        return self.projection.catch_up(progress)
+        """Bring the view up to the end of the log, or as far as the store lets it.
+
+        When the view's store cannot be written (read-only, full, unreachable), reads go on serving
+        the view as it is; :meth:`view_status` says how far behind it is and why.
+        """
+        try:
+            processed = self.projection.catch_up(progress)
+        except Exception as error:
+            if not unavailable(error):
+                raise
+            if self.behind is None:
+                log.warning("the read models cannot catch up now: %s", _reason(error))
+            self.behind = _reason(error)
+            return 0
+        self.behind = None
+        return processed
+
+    def view_status(self) -> dict:
+        """How far the read models have folded the log, and why they stopped, if they did."""
+        position = self.view.max_tracking_id(self.name) or 0
+        head = self.recorder.max_notification_id() or 0
+        return {"position": position, "head": head, "fault": self.view_fault(), "behind": self.behind}
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None, accept_broken_chain: bool = False) -> int:
         """Rebuild every read model from the log into a fresh view, then switch to it.
@@ -528,6 +556,10 @@ class Chronicle(Application[UUID]):
                 "data": data}
 
 
+def _reason(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}".strip()[:500]
+
+
 def _day(text: str) -> str:
     try:
         return parse_day(str(text)).isoformat()
@@ -604,6 +636,10 @@ class InvalidQueryError(ChronicleError):
 
 class ViewStoppedError(ChronicleError):
     """The read models stopped at an event they cannot fold; writes wait for a rebuild."""
+
+
+class StoreUnavailableError(ChronicleError):
+    """The store cannot be written or reached now (read-only, full, unreachable); nothing was saved."""
 
 
 class BrokenChainError(ChronicleError):

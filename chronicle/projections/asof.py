@@ -25,10 +25,12 @@ log = logging.getLogger("chronicle.projection")
 
 
 def unavailable(error: BaseException) -> bool:
-    """Whether an error is the store's (locked, read-only, full, unreachable), not the event's."""
+    """Whether an error is the store's (locked, read-only, full, unreachable, timed out), not the event's."""
     import psycopg
+    from eventsourcing import persistence
 
-    return isinstance(error, sqlite3.OperationalError | psycopg.OperationalError | psycopg.InterfaceError)
+    return isinstance(error, sqlite3.OperationalError | psycopg.OperationalError | psycopg.InterfaceError
+                      | persistence.OperationalError | persistence.InterfaceError | OSError)
 
 
 def stamp(moment: datetime) -> str:
