@@ -525,7 +525,9 @@ class Chronicle(Application[UUID]):
         in every story (or one), each hit with the story it is in."""
         self.catch_up()
         slug = self.resolve_story(story)["slug"] if story else None
-        return self.view.search(re.findall(r"\w+", text or ""), kind, limit, slug)
+        hits = self.view.search(re.findall(r"\w+", text or ""), kind, limit, slug)
+        return [{**hit, "title": _clipped(hit["title"], 0, TITLE_SIZE),
+                 "snippet": _clipped(hit["snippet"], (hit["snippet"] or "").find("["), SNIPPET_SIZE)} for hit in hits]
 
     def audit(self, after: int = 0, limit: int = 100, kind: str | None = None,
               event: str | None = None, editor: str | None = None) -> list[dict]:
@@ -556,12 +558,26 @@ class Chronicle(Application[UUID]):
                 "data": data}
 
 
+# What one search hit shows at most, in characters: a matching word can be a megabyte long.
+TITLE_SIZE, SNIPPET_SIZE = 300, 400
+
+
+def _clipped(text: str | None, around: int, size: int) -> str | None:
+    """At most ``size`` characters of the text, from a little before ``around``, with ellipses where cut."""
+    if text is None or len(text) <= size:
+        return text
+    start = max(0, min(around - size // 4, len(text) - size)) if around > 0 else 0
+    return ("…" if start else "") + text[start:start + size] + ("…" if start + size < len(text) else "")
+
+
 def _reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}".strip()[:500]
 
 
 def _day(text: str) -> str:
     try:
+        if not str(text).isascii():
+            raise FuzzyDateError(f"{text!r} is not a day: use YYYY-MM-DD in ASCII digits")
         return parse_day(str(text)).isoformat()
     except FuzzyDateError as error:
         raise InvalidQueryError(f"as of: {error}") from None
@@ -573,15 +589,19 @@ def _moment(text: str | None) -> str | None:
         return None
     value = str(text).strip().replace("Z", "+00:00")
     try:
+        if not value.isascii():
+            raise ValueError(value)
         if len(value) == 10:
             moment = datetime.fromisoformat(value + "T23:59:59.999999+00:00")
         else:
             moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return stamp(moment)
     except ValueError:
         raise InvalidQueryError(f"known at: {text!r} is not an ISO 8601 date or time") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return stamp(moment)
+    except OverflowError:
+        raise InvalidQueryError(f"known at: {text!r} is outside the years 1 to 9999 in UTC") from None
 
 
 def _bound(text: str | None, name: str) -> str | None:

@@ -15,7 +15,8 @@ from datetime import date
 
 PARTS_OF_DAY = ("night", "early-morning", "morning", "afternoon", "evening")
 
-_SINGLE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<flags>[~?%]?)$")
+# ASCII digits only ("\d" also matches Arabic-Indic and fullwidth ones), and no trailing newline.
+_SINGLE = re.compile(r"^(?P<y>[0-9]{4})(?:-(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?)?(?P<flags>[~?%]?)\Z")
 
 
 class FuzzyDateError(ValueError):

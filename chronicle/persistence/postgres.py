@@ -39,7 +39,7 @@ from chronicle.projections.store import LAYOUT, Lens, PositionMoved, ViewBatch, 
 
 DEFAULT_SCHEMA = "chronicle"
 _WORD = re.compile(r"[^\W_]+")
-SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,39}\Z")
 POOL_SIZE = 8
 
 T = TypeVar("T")
