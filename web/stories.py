@@ -72,8 +72,7 @@ def legacy(**_: str):
     api = request.path.startswith(f"{API}/")
     base = API if api else ""
     query = "?" + request.query_string.decode("latin-1") if request.query_string else ""
-    chronicle().catch_up()
-    stories = chronicle().entries("story")
+    stories = chronicle().entries("story")  # catches up: a story started by another process counts
 
     def moved(slug: str) -> str:
         return request.root_path + quote(f"{base}/stories/{slug}{request.path[len(base):]}", safe=SAFE) + query
@@ -89,4 +88,6 @@ def legacy(**_: str):
                   + ", ".join(u["url"] for u in urls))
     if api:
         return problem(404, "Not Found", detail, stories=urls)
+    if stories:
+        detail = f"This chronicle holds {len(stories)} stories, and this page is in each of them: choose one."
     return render_template("error.html", status=404, title="Which story?", detail=detail, stories=urls), 404

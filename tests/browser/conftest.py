@@ -105,7 +105,7 @@ def _wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 30)
         if server.poll() is not None:
             raise RuntimeError(f"chronicle serve exited with {server.returncode}:\n{server.stdout.read()}")
         try:
-            with urllib.request.urlopen(f"{url}/timeline", timeout=2) as response:
+            with urllib.request.urlopen(f"{url}/", timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 PAGES = [
+    "/",
     f"{STORY}/timeline?as_of=2022-01-10&lens=official",
     f"{STORY}/narrative?as_of=2022-01-10&lens=official",
     f"{STORY}/compare?from=2022-01-05&to=2022-01-11&lens=official",

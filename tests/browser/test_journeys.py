@@ -22,13 +22,13 @@ def test_the_timeline_steps_from_the_164_toll_to_its_retraction(page, shoot):
 
     standing = page.locator(".standing-figure[data-topic='death-toll']")
     assert standing.locator(".figure-value").inner_text() == "164 people"
-    toll = page.locator(".timeline [data-claim='ministry-toll-164']")
+    toll = page.locator(".timeline [data-claim='ministry-toll-164'][data-topic='death-toll']")
     assert toll.locator(".badge.status-current").is_visible()
     shoot(page, "timeline")
 
     page.get_by_role("link", name=re.compile("Next day")).click()
     page.wait_for_url(re.compile(r"as_of=2022-01-10"))
-    retracted = page.locator(".timeline [data-claim='ministry-toll-164'] .badge.status-retracted")
+    retracted = toll.locator(".badge.status-retracted")
     assert retracted.inner_text() == "RETRACTED"
     assert standing.locator(".figure-value").inner_text() == "fewer than 50 people"
 
@@ -102,8 +102,20 @@ def test_a_claim_page_shows_every_version_and_what_changed(page, shoot):
     shoot(page, "claim")
 
 
+def test_the_home_page_opens_a_story_on_its_last_change(page):
+    page.goto("/")
+    story = page.locator("li.story[data-story='kazakhstan-2022']")
+    last_day = story.locator(".last-day time").get_attribute("datetime")
+    assert last_day == "2022-08-01"
+    story.get_by_role("link", name="The January 2022 unrest in Kazakhstan", exact=True).click()
+    page.wait_for_url(re.compile(rf"{STORY}/timeline$"))
+    assert page.get_by_label("As of").input_value() == last_day
+    assert page.locator(".story-bar a").inner_text() == "The January 2022 unrest in Kazakhstan"
+
+
 def test_an_editor_signs_in_adds_a_claim_and_sees_it_in_the_narrative(signed_in):
     page = signed_in
+    page.goto(f"{STORY}/timeline")
     page.get_by_role("link", name="Add a claim").click()
     _fill_claim(page, text="Reporters counted at least 30 bodies at one Almaty morgue.", stated="2022-01-12")
     page.get_by_label("Value").fill("30")

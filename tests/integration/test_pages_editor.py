@@ -95,8 +95,9 @@ def test_an_editor_adds_a_claim_and_is_shown_it_in_the_narrative(editor, chronic
 
 def test_an_invalid_claim_gets_errors_beside_its_fields_and_records_nothing(editor, chronicle):
     before = len(chronicle.entries("claim"))
-    response = post(editor, f"{STORY}/claims/new", {**CLAIM, "stated": "2022-02-30", "text": "", "figure_value": "dozens",
-                                            "citation_document": "", "citation_url": "not a url"})
+    response = post(editor, f"{STORY}/claims/new", {**CLAIM, "stated": "2022-02-30", "text": "",
+                                                    "figure_value": "dozens", "citation_document": "",
+                                                    "citation_url": "not a url"})
     assert response.status_code == 400
     found = errors(response)
     assert "not a real date" in found["stated"]
@@ -110,7 +111,8 @@ def test_an_invalid_claim_gets_errors_beside_its_fields_and_records_nothing(edit
 
 def test_a_claim_answering_an_unknown_claim_is_refused_before_anything_is_stored(editor, chronicle):
     before = len(chronicle.entries("claim"))
-    response = post(editor, f"{STORY}/claims/new", {**CLAIM, "link_relation": "disputes", "link_target": "no-such-claim"})
+    response = post(editor, f"{STORY}/claims/new",
+                    {**CLAIM, "link_relation": "disputes", "link_target": "no-such-claim"})
     assert "no claim is called 'no-such-claim'" in errors(response)["link_target"]
     assert len(chronicle.entries("claim")) == before
 
@@ -216,3 +218,18 @@ def test_a_revoked_token_can_no_longer_write(app, editor):
 def test_signing_out_ends_the_session(editor):
     post(editor, "/sign-out", {}, form_url=f"{STORY}/timeline")
     assert editor.get(f"{STORY}/claims/new").status_code == 302
+
+
+def test_a_retracted_claim_can_be_reinstated_by_the_editor(editor, chronicle):
+    page = editor.get(f"{STORY}/claims/ministry-toll-164").get_data(as_text=True)
+    url = f"{STORY}/claims/ministry-toll-164/reinstate"
+    assert f'href="{url}"' in page and f"{STORY}/claims/ministry-toll-164/revise" not in page
+    version = str(entry_version(chronicle, "ministry-toll-164"))
+    assert "needs the date it was stated" in errors(post(editor, url, {"expected_version": version}))["stated"]
+    response = post(editor, url, {"expected_version": version, "stated": "2022-01-20", "note": "It stood by it.",
+                                  "citation_document": "a later briefing"})
+    assert response.status_code == 302 and response.headers["Location"] == f"{STORY}/claims/ministry-toll-164"
+    latest = chronicle.claim_history("ministry-toll-164")["versions"][-1]
+    assert (latest["kind"], latest["note"]) == ("reinstated", "It stood by it.")
+    assert latest["recorded_by"] == "editor:newsroom"
+    assert "Reinstate</a>" not in editor.get(f"{STORY}/claims/ministry-toll-164").get_data(as_text=True)

@@ -8,7 +8,8 @@ STORY = "/stories/kazakhstan-2022"
 API = "/api/v1/stories/kazakhstan-2022"
 
 
-@pytest.mark.parametrize("path", [f"{STORY}/narrative?as_of=2022-01-09&lens=official", f"{API}/narrative?as_of=2022-01-09",
+@pytest.mark.parametrize("path", [f"{STORY}/narrative?as_of=2022-01-09&lens=official",
+                                  f"{API}/narrative?as_of=2022-01-09",
                                   "/api/v1/openapi.json", "/no/such/page", f"{API}/claims/no-such-claim"])
 def test_every_response_has_the_security_headers(client, path):
     response = client.get(path)

@@ -11,14 +11,17 @@ event recorded here is stamped ``token:<name>``.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import request, url_for
 from werkzeug.exceptions import PreconditionRequired
 
 from chronicle import schemas
-from chronicle.application import DuplicateEntryError, StaleVersionError, UnknownEntryError
+from chronicle.application import DuplicateEntryError, InvalidQueryError, StaleVersionError, UnknownEntryError
 from chronicle.domain import Source, natural_id
 from chronicle.loader import load_chronicle
 from chronicle_web.api import bp
@@ -77,7 +80,8 @@ def create_claim():
     """The claim's source and via must exist, and its topic, incidents and the topics of its `figures` in the
     story (404 names the one that does not). Figures keep integers as integers."""
     data = load_body(api.ClaimCreate())
-    chronicle().state_claim(**data, story=story())
+    with _figures_refused():
+        chronicle().state_claim(**data, story=story())
     answer = chronicle().claim_history(data["slug"], story=story())
     body, status, headers = _created(schemas.ClaimHistoryOut, answer, "api.claim", claim=data["slug"])
     return body, status, {**headers, **etag(answer["entry_version"])}
@@ -97,19 +101,20 @@ def claim_event(claim: str):
     _refuse_fields_of_other_types(data["type"])
     expected = _if_match(claim)
     app, where = chronicle(), story()
-    try:
-        if data["type"] == "revised":
-            app.revise_claim(claim, data["stated"], expected, story=where,
-                             **{k: data.get(k) for k in api.EVENT_FIELDS["revised"] - {"type", "stated"}})
-        elif data["type"] == "retracted":
-            app.retract_claim(claim, data["stated"], data["reason"], data["citations"], expected, story=where)
-        elif data["type"] == "reinstated":
-            app.reinstate_claim(claim, data["stated"], data.get("note"), data["citations"], expected, story=where)
-        else:
-            changes = {RENAMED.get(name, name): value for name, value in data["changes"].items()}
-            app.correct_claim(claim, changes, data["reason"], data.get("version"), expected, story=where)
-    except StaleVersionError as error:
-        return _stale(claim, error)
+    with _figures_refused("#/changes" if data["type"] == "corrected" else "#"):
+        try:
+            if data["type"] == "revised":
+                app.revise_claim(claim, data["stated"], expected, story=where,
+                                 **{k: data.get(k) for k in api.EVENT_FIELDS["revised"] - {"type", "stated"}})
+            elif data["type"] == "retracted":
+                app.retract_claim(claim, data["stated"], data["reason"], data["citations"], expected, story=where)
+            elif data["type"] == "reinstated":
+                app.reinstate_claim(claim, data["stated"], data.get("note"), data["citations"], expected, story=where)
+            else:
+                changes = {RENAMED.get(name, name): value for name, value in data["changes"].items()}
+                app.correct_claim(claim, changes, data["reason"], data.get("version"), expected, story=where)
+        except StaleVersionError as error:
+            return _stale(claim, error)
     return _history(claim)
 
 
@@ -140,14 +145,25 @@ def load():
     about the chronicle's only story."""
     load_body(schemas.ChronicleFile())
     document = request.get_json()
-    if "story" not in document:
-        document["story"] = _only_story(any(document.get(section) for section in STORIED))
+    story = None if "story" in document else _only_story(any(document.get(section) for section in STORIED))
     with tempfile.TemporaryDirectory(prefix="chronicle-load-") as folder:
         path = Path(folder) / "request.json"
         path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-        report = load_chronicle(chronicle(), path)
+        report = load_chronicle(chronicle(), path, story=story)
     report.files = ["request body"]
     return schemas.LoadReportOut().dump(report)
+
+
+@contextmanager
+def _figures_refused(under: str = "#") -> Iterator[None]:
+    """A figure given on a topic that is no figure topic is a body the story refuses: 422, naming the field."""
+    try:
+        yield
+    except InvalidQueryError as error:
+        match = re.match(r"^figures\[(\d+)\]\.topic: (.*)$", str(error), re.S)
+        if not match:
+            raise
+        raise InvalidInput(422, [{"pointer": f"{under}/figures/{match[1]}/topic", "detail": match[2]}]) from None
 
 
 def _only_story(storied: bool) -> str:

@@ -51,7 +51,7 @@ def entry_names() -> dict[str, tuple[str, str, str | None]]:
     stories = app.entries("story")
     names = {entry["id"]: ("story", entry["slug"], entry["slug"]) for entry in stories}
     names.update({entry["id"]: ("source", entry["slug"], None) for entry in app.entries("source")})
-    for told in stories:
+    for told in (s["slug"] for s in stories):
         for kind in ("topic", "incident", "claim"):
-            names.update({entry["id"]: (kind, entry["slug"], told["slug"]) for entry in app.entries(kind, told["slug"])})
+            names.update({entry["id"]: (kind, entry["slug"], told) for entry in app.entries(kind, told)})
     return names

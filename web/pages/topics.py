@@ -14,7 +14,8 @@ from chronicle_web.pages import STORY, bp
 @bp.get(f"{STORY}/topics")
 def topics():
     """Every topic of the story, figures first."""
-    entries = sorted(chronicle().entries("topic", story()), key=lambda t: (t["kind"] != "figure", t["title"].casefold()))
+    entries = sorted(chronicle().entries("topic", story()),
+                     key=lambda t: (t["kind"] != "figure", t["title"].casefold()))
     return render_template("pages/topics.html", topics=entries)
 
 
