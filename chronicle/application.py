@@ -19,7 +19,7 @@ from eventsourcing.persistence import IntegrityError
 
 from chronicle.dates import PARTS_OF_DAY, FuzzyDate, FuzzyDateError, parse_day
 from chronicle.domain import (
-    ChronicleError, Claim, Incident, Source, Story, Topic, editor_cvar, entry_id, natural_id,
+    ChronicleError, InvalidValueError, Claim, Incident, Source, Story, Topic, editor_cvar, entry_id, natural_id,
 )
 from chronicle.figures import Figure
 from chronicle.integrity import ChainReport, verify_links
@@ -132,7 +132,7 @@ class Chronicle(Application[UUID]):
         for number, figure in enumerate(figures):
             topic = self.resolve("topic", figure.get("topic", ""), story)
             if topic["kind"] != "figure":
-                raise InvalidQueryError(f"figures[{number}].topic: {topic['slug']!r} is not a figure topic")
+                raise InvalidValueError(f"figures[{number}].topic: {topic['slug']!r} is not a figure topic")
             found.append({**{k: v for k, v in figure.items() if k != "topic"}, "topic_id": topic["id"]})
         return found
 
@@ -328,6 +328,8 @@ class Chronicle(Application[UUID]):
         """A story by slug or id; with none named, the chronicle's only story."""
         if key is not None:
             found = self.view.entry("story", str(key))
+            if not found and self.catch_up():  # perhaps another process has just started it
+                found = self.view.entry("story", str(key))
             if not found:
                 raise UnknownEntryError(f"no story is called {key!r}")
             return found
@@ -484,12 +486,29 @@ class Chronicle(Application[UUID]):
         return sorted(found, key=lambda e: (e["occurred"]["on"], e["slug"]))
 
     def lens_history(self, lens: str | None = "official", known_at: str | None = None,
-                     story: str | None = None) -> dict:
-        """Every version of every claim of a story in a lens, in stated order, each with what it replaced."""
+                     story: str | None = None, limit: int | None = None, offset: int = 0) -> dict:
+        """The versions of the claims of a story in a lens, in stated order, each with what it replaced:
+        all of them, or the page of ``limit`` from ``offset`` (``more`` says whether another follows)."""
         self.catch_up()
         chosen, known, slug = self.resolve_lens(lens), _moment(known_at), self.resolve_story(story)["slug"]
-        rows = self.view.lens_rows(slug, chosen, known)
-        return {"story": slug, "lens": chosen.name, "known_at": known, "history": folds.topic_history(rows)}
+        rows = self.view.lens_rows(slug, chosen, known, None if limit is None else limit + 1, offset)
+        more = limit is not None and len(rows) > limit
+        rows = rows[:limit] if limit is not None else rows
+        earlier = self._versions_before(rows, known) if offset else None
+        return {"story": slug, "lens": chosen.name, "known_at": known, "history": folds.topic_history(rows, earlier),
+                "page": {"limit": limit, "offset": offset, "more": more}}
+
+    def _versions_before(self, rows: list[dict], known: str | None) -> dict[tuple, dict]:
+        """For each (claim, part) of a page, the version just before its first one on the page."""
+        first: dict[tuple, dict] = {}
+        for row in rows:
+            first.setdefault((row["claim_id"], row["part"]), row)
+        before: dict[tuple, dict] = {}
+        for row in self.view.claims_rows(sorted({claim for claim, _ in first}), known):
+            key = (row["claim_id"], row["part"])
+            if key in first and (row["stated_on"], row["version"]) < (first[key]["stated_on"], first[key]["version"]):
+                before[key] = row
+        return before
 
     def narrative_days(self, lens: str | None = "official", known_at: str | None = None,
                        story: str | None = None) -> list[str]:
@@ -635,7 +654,7 @@ def _public(entry: dict) -> dict:
 
 
 class UnknownEntryError(ChronicleError):
-    """No source, topic, incident or claim answers to that name."""
+    """No story, source, topic, incident or claim answers to that name."""
 
 
 class DuplicateEntryError(ChronicleError):

@@ -515,6 +515,8 @@ class Claim(Aggregate):
         stated = parse_date(stated, "stated")
         if text is None and quote is None and figure is None and figures is None:
             raise InvalidValueError("a revision needs new text, a new quote or a new figure")
+        if quote is None and (quote_language is not None or original is not None):
+            raise InvalidValueError("quote_language and original describe a quote: give the revised quote with them")
         refuse_nul(text=text, quote=quote, figure=figure, figures=figures, citations=citations, note=note,
                    original=original)
         self._check_placed("revised", stated)

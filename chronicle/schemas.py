@@ -342,6 +342,8 @@ class VersionOut(Out):
     id = fields.String()
     version = fields.Integer(metadata={"description": "the order it was recorded in: 0 for the statement, then one "
                                                       "per revision, retraction or reinstatement"})
+    part = fields.Integer(metadata={"description": "0 for the claim's own topic; n for the statement's n-th figure "
+                                                   "on another figure topic"})
     kind = fields.String(metadata={"description": "stated, revised, retracted or reinstated"})
     topic = fields.String()
     source = fields.Nested(SourceRef)
@@ -512,11 +514,18 @@ class IncidentDatedOut(IncidentOut):
     occurred = fields.Nested(DateOut)
 
 
+class PageOut(Out):
+    limit = fields.Integer(allow_none=True)
+    offset = fields.Integer()
+    more = fields.Boolean(metadata={"description": "whether another page follows"})
+
+
 class LensHistoryOut(Out):
     story = fields.String()
     lens = fields.String()
     known_at = fields.String(allow_none=True)
     history = fields.List(fields.Nested(HistoryEntryOut))
+    page = fields.Nested(PageOut)
 
 
 class SearchHitOut(Out):

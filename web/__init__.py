@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g
 
 from chronicle.bootstrap import open_chronicle, open_tokens
 from chronicle.config import from_environment
@@ -29,6 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["chronicle"] = open_chronicle(settings)
     app.extensions["chronicle_tokens"] = open_tokens(settings)
     app.extensions["chronicle_settings"] = settings
+    app.config.setdefault("CHRONICLE_QUERY_TIMEOUT", settings.query_timeout)
+    _bound_reads(app)
 
     from chronicle_web import api, errors, pages, security, stories
 
@@ -40,12 +42,48 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _bound_reads(app: Flask) -> None:
+    """Cut off a request's reads past the query timeout (503), so that one slow question cannot hold a worker."""
+
+    @app.before_request
+    def bound() -> None:
+        g.bounded = app.extensions["chronicle"].view.bounded(app.config["CHRONICLE_QUERY_TIMEOUT"])
+        g.bounded.__enter__()
+
+    @app.after_request
+    def say_if_behind(response):
+        """Every answer says when the read models serve the chronicle as it stood at an earlier event."""
+        app_ = app.extensions["chronicle"]
+        stopped, behind = app_.projection.stopped, app_.behind
+        if stopped or behind:
+            reason = f"event {stopped['position']} cannot be indexed" if stopped else behind
+            response.headers["Chronicle-View"] = f'behind; reason="{reason[:200]}"'.replace("\n", " ")
+        return response
+
+    @app.teardown_request
+    def unbound(_error: BaseException | None) -> None:
+        bounded = g.pop("bounded", None)
+        if bounded is not None:
+            bounded.__exit__(None, None, None)
+
+
 def _secret_key(data_dir: Path) -> str:
-    """A signing key kept beside the data (mode 0600), made on first start; never in the repository."""
+    """A signing key kept beside the data (mode 0600), made on first start; never in the repository.
+
+    Any number of processes may start at once: the key is written whole to a file of its own, then
+    linked into place, so a reader never sees a partly written key and only the first link wins.
+    """
     path = data_dir / "secret_key"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()

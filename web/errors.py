@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import psycopg
 from flask import Flask, jsonify, render_template, request
 from marshmallow import fields
 from werkzeug.exceptions import HTTPException
 
 from chronicle.application import (ConcurrentWriteError, DuplicateEntryError, InvalidQueryError,
-                                   StaleVersionError, UnknownEntryError)
+                                   StaleVersionError, StoreUnavailableError, UnknownEntryError, ViewStoppedError)
 from chronicle.domain import ChronicleError
 from chronicle.schemas import Out
 
 STATUS_OF = {UnknownEntryError: 404, InvalidQueryError: 400, StaleVersionError: 412,
-             DuplicateEntryError: 409, ConcurrentWriteError: 409}
+             DuplicateEntryError: 409, ConcurrentWriteError: 409, ViewStoppedError: 503, StoreUnavailableError: 503}
 
 
 class ProblemFieldOut(Out):
@@ -69,3 +72,18 @@ def register(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return problem(status, type(error).__doc__.strip().rstrip("."), str(error))
         return render_template("error.html", status=status, title="That did not work", detail=str(error)), status
+
+    @app.errorhandler(sqlite3.OperationalError)
+    @app.errorhandler(psycopg.OperationalError)
+    def store_error(error: Exception):
+        """A read cut off at its deadline, or a store that cannot be reached: 503, never a 500."""
+        timed_out = isinstance(error, psycopg.errors.QueryCanceled) or "interrupted" in str(error)
+        title = "The question took too long" if timed_out else "The store cannot answer now"
+        detail = (f"it was stopped after {app.config['CHRONICLE_QUERY_TIMEOUT']:g} seconds; ask a narrower question "
+                  "(one lens, a page) or try again" if timed_out else f"{type(error).__name__}: {error}")
+        if request.path.startswith("/api/"):
+            response = problem(503, title, detail)
+        else:
+            response = app.make_response((render_template("error.html", status=503, title=title, detail=detail), 503))
+        response.headers["Retry-After"] = "5"
+        return response

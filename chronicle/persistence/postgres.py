@@ -577,11 +577,17 @@ class PostgresViewStore(ViewStore):
             WHERE (l.claim_id = ANY(%(ids)s) OR l.target_id = ANY(%(ids)s)) AND {when}
             ORDER BY l.stated_on, a.slug, b.slug, l.relation""", params)
 
-    def lens_rows(self, story: str, lens: Lens, known_at: str | None) -> list[dict]:
-        params: dict = {"story": story}
+    def lens_rows(self, story: str, lens: Lens, known_at: str | None, limit: int | None = None,
+                  offset: int = 0) -> list[dict]:
+        params: dict = {"story": story, "limit": limit, "offset": offset}
         where = f"{_recorded('v', known_at, params)} AND v.story = %(story)s AND {_in_lens(lens, params)}"
-        return self._rows(where, params, "v.stated_on, c.slug, v.version, v.part",
+        return self._rows(where, params, "v.stated_on, c.slug, v.version, v.part LIMIT %(limit)s OFFSET %(offset)s",
                           "" if lens.everyone else _SPEAKERS)
+
+    def claims_rows(self, claim_ids: list[str], known_at: str | None) -> list[dict]:
+        params: dict = {"claims": list(claim_ids)}
+        where = f"v.claim_id = ANY(%(claims)s::text[]) AND {_recorded('v', known_at, params)}"
+        return self._rows(where, params, "v.claim_id, v.stated_on, v.version, v.part")
 
     def topic_rows(self, topic_id: str, known_at: str | None) -> list[dict]:
         params: dict = {"topic": topic_id}

@@ -378,10 +378,16 @@ class SQLiteViewStore(ViewStore):
             ORDER BY l.stated_on, a.slug, b.slug, l.relation"""
         return [dict(row) for row in self.db.execute(sql, params).fetchall()]
 
-    def lens_rows(self, story: str, lens: Lens, known_at: str | None) -> list[dict]:
-        params: dict = {"story": story}
+    def lens_rows(self, story: str, lens: Lens, known_at: str | None, limit: int | None = None,
+                  offset: int = 0) -> list[dict]:
+        params: dict = {"story": story, "limit": -1 if limit is None else limit, "offset": offset}
         where = f"{_recorded('v', known_at, params)} AND v.story = :story AND {self._in_lens(lens, params)}"
-        return self._rows(where, params, "v.stated_on, c.slug, v.version, v.part")
+        return self._rows(where, params, "v.stated_on, c.slug, v.version, v.part LIMIT :limit OFFSET :offset")
+
+    def claims_rows(self, claim_ids: list[str], known_at: str | None) -> list[dict]:
+        params: dict = {"claims": json.dumps(list(claim_ids))}
+        where = f"v.claim_id IN (SELECT value FROM json_each(:claims)) AND {_recorded('v', known_at, params)}"
+        return self._rows(where, params, "v.claim_id, v.stated_on, v.version, v.part")
 
     def topic_rows(self, topic_id: str, known_at: str | None) -> list[dict]:
         params: dict = {"topic": topic_id}

@@ -45,6 +45,7 @@ class AsOfProjection:
         self.app = app
         self.store = store
         self.batch_size = batch_size
+        self.stopped: dict | None = None  # the fault the last catch-up stopped at, if any
 
     def lag(self) -> int:
         """How many recorded events the view has not processed yet."""
@@ -63,7 +64,8 @@ class AsOfProjection:
         while True:
             position = self.store.max_tracking_id(self.app.name) or 0
             fault = self.store.fault(self.app.name)
-            if fault and fault["position"] == position + 1:
+            self.stopped = fault if fault and fault["position"] == position + 1 else None
+            if self.stopped:
                 return processed
             notifications = self.app.recorder.select_notifications(
                 start=position + 1, limit=self.batch_size

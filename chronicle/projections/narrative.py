@@ -119,9 +119,13 @@ def _links_by_claim(links: list[dict], as_of: str | None) -> dict[str, list[dict
     return result
 
 
-def topic_history(rows: list[dict]) -> list[dict[str, Any]]:
-    """Every version of every claim on a topic, in stated order, each with what it replaced."""
-    previous: dict[tuple, dict] = {}
+def topic_history(rows: list[dict], earlier: dict[tuple, dict] | None = None) -> list[dict[str, Any]]:
+    """Every version of every claim on a topic, in stated order, each with what it replaced.
+
+    ``earlier`` gives, for a page that does not start at the beginning, the version before the
+    page's first one of each (claim, part).
+    """
+    previous: dict[tuple, dict] = {key: present_row(row) for key, row in (earlier or {}).items()}
     history = []
     for row in rows:
         entry = present_row(row)

@@ -115,9 +115,14 @@ class ViewStore(ABC):
         """Links from or to the given claims."""
 
     @abstractmethod
-    def lens_rows(self, story: str, lens: Lens, known_at: str | None) -> list[dict]:
-        """Every index row of a story spoken by the lens's sources (in its camps on the day stated),
-        in stated order, as the chronicle held them at ``known_at``."""
+    def lens_rows(self, story: str, lens: Lens, known_at: str | None, limit: int | None = None,
+                  offset: int = 0) -> list[dict]:
+        """The index rows of a story spoken by the lens's sources (in its camps on the day stated),
+        in stated order, as the chronicle held them at ``known_at``: all, or a page of them."""
+
+    @abstractmethod
+    def claims_rows(self, claim_ids: list[str], known_at: str | None) -> list[dict]:
+        """Every index row of the given claims, by claim and in stated order."""
 
     @abstractmethod
     def topic_rows(self, topic_id: str, known_at: str | None) -> list[dict]: ...

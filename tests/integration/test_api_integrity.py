@@ -23,7 +23,8 @@ def test_integrity_shows_the_head_and_a_verified_chain(client, kazakhstan):
     body = client.get("/api/v1/integrity").get_json()
     head = kazakhstan.head()
     assert body == {"position": head["position"], "head": head["hash"], "verified": True,
-                    "checked": sum(1 for _ in kazakhstan.event_log()), "broken_at": None, "problem": None}
+                    "checked": sum(1 for _ in kazakhstan.event_log()), "broken_at": None, "problem": None,
+                    "view": {"position": head["position"], "head": head["position"], "fault": None, "behind": None}}
 
 
 @pytest.mark.sqlite_only("edits the SQLite event file")

@@ -20,13 +20,15 @@ class IntegrityOut(schemas.Out):
     checked = fields.Integer(metadata={"description": "how many events were checked"})
     broken_at = fields.Integer(allow_none=True, metadata={"description": "the first broken link's position"})
     problem = fields.String(allow_none=True)
+    view = fields.Dict(metadata={"description": "how far the read models have folded the log (position of head), "
+                                                "the event they stopped at (fault) or why they lag (behind)"})
 
 
 @bp.get("/integrity")
 @described("The head hash of the event log and whether its hash chain verifies", out=IntegrityOut, tag="integrity")
 def integrity():
     """Recomputes the chain over every event; the answer is cached for up to a minute."""
-    return IntegrityOut().dump(chain_status())
+    return IntegrityOut().dump({**chain_status(), "view": chronicle().view_status()})
 
 
 @bp.get("/export.jsonl")

@@ -21,7 +21,8 @@ from flask import request, url_for
 from werkzeug.exceptions import PreconditionRequired
 
 from chronicle import schemas
-from chronicle.application import DuplicateEntryError, InvalidQueryError, StaleVersionError, UnknownEntryError
+from chronicle.application import DuplicateEntryError, StaleVersionError, UnknownEntryError
+from chronicle.domain import InvalidValueError
 from chronicle.domain import Source, natural_id
 from chronicle.loader import load_chronicle
 from chronicle_web.api import bp
@@ -159,7 +160,7 @@ def _figures_refused(under: str = "#") -> Iterator[None]:
     """A figure given on a topic that is no figure topic is a body the story refuses: 422, naming the field."""
     try:
         yield
-    except InvalidQueryError as error:
+    except InvalidValueError as error:
         match = re.match(r"^figures\[(\d+)\]\.topic: (.*)$", str(error), re.S)
         if not match:
             raise

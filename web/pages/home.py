@@ -27,4 +27,4 @@ def story():
 @bp.app_context_processor
 def _story_context() -> dict:
     """The story a page is about (None outside a story), for the header's links."""
-    return {"current_story": current_story()}
+    return {"current_story": current_story(), "view_status": lambda: chronicle().view_status()}
