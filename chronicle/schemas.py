@@ -514,7 +514,7 @@ class IncidentDatedOut(IncidentOut):
     occurred = fields.Nested(DateOut)
 
 
-class PageOut(Out):
+class LensPageOut(Out):
     limit = fields.Integer(allow_none=True)
     offset = fields.Integer()
     more = fields.Boolean(metadata={"description": "whether another page follows"})
@@ -525,7 +525,7 @@ class LensHistoryOut(Out):
     lens = fields.String()
     known_at = fields.String(allow_none=True)
     history = fields.List(fields.Nested(HistoryEntryOut))
-    page = fields.Nested(PageOut)
+    page = fields.Nested(LensPageOut)
 
 
 class SearchHitOut(Out):
