@@ -305,7 +305,7 @@ def _citation(rng: random.Random, story: Story, day: date) -> dict:
     outlet = rng.choice(OUTLETS)
     return {"document": f"{outlet}, '{_sentence(rng, 5, 12).rstrip('.')}'",
             "url": f"https://{outlet.lower().replace(' ', '-')}.example/{day.isoformat()}/{rng.randint(1000, 99999)}",
-            "date": day.isoformat()}
+            "date": {"edtf": day.isoformat(), "part_of_day": None, "note": None}}
 
 
 def _sentence(rng: random.Random, low: int, high: int) -> str:

@@ -301,6 +301,7 @@ class Chronicle(Application[UUID]):
 
     def resolve_source(self, key: str) -> dict:
         """A source by id, slug, name or alias ("Kassym-Zhomart Tokayev" finds Tokayev)."""
+        _asked(key, "source")
         found = self.view.entry("source", key)
         if found:
             return found
@@ -318,6 +319,7 @@ class Chronicle(Application[UUID]):
             return self.resolve_source(key)
         if kind == "story":
             return self.resolve_story(key)
+        _asked(key, kind)
         story = self.resolve_story(story)["slug"]
         found = self.view.entry(kind, str(key), story)
         if not found or found.get("story") != story:
@@ -327,6 +329,7 @@ class Chronicle(Application[UUID]):
     def resolve_story(self, key: str | None) -> dict:
         """A story by slug or id; with none named, the chronicle's only story."""
         if key is not None:
+            _asked(key, "story")
             found = self.view.entry("story", str(key))
             if not found and self.catch_up():  # perhaps another process has just started it
                 found = self.view.entry("story", str(key))
@@ -360,7 +363,7 @@ class Chronicle(Application[UUID]):
 
     def resolve_lens(self, spec: str | None) -> Lens:
         """A lens from words: "official", "everyone", a camp, a source, or several joined by commas."""
-        spec = (spec or "everyone").strip()
+        spec = _asked((spec or "everyone").strip(), "lens")
         if spec.lower() in EVERYONE:
             return Lens("everyone")
         lens_camps, lens_sources = set(), set()
@@ -544,7 +547,7 @@ class Chronicle(Application[UUID]):
         in every story (or one), each hit with the story it is in."""
         self.catch_up()
         slug = self.resolve_story(story)["slug"] if story else None
-        hits = self.view.search(re.findall(r"\w+", text or ""), kind, limit, slug)
+        hits = self.view.search(re.findall(r"\w+", _asked(text or "", "search")), kind, limit, slug)
         return [{**hit, "title": _clipped(hit["title"], 0, TITLE_SIZE),
                  "snippet": _clipped(hit["snippet"], (hit["snippet"] or "").find("["), SNIPPET_SIZE)} for hit in hits]
 
@@ -589,11 +592,19 @@ def _clipped(text: str | None, around: int, size: int) -> str | None:
     return ("…" if start else "") + text[start:start + size] + ("…" if start + size < len(text) else "")
 
 
+def _asked(text: Any, what: str) -> Any:
+    """Refuse a name or question with a NUL character: no store can look it up (PostgreSQL text cannot hold it)."""
+    if isinstance(text, str) and "\x00" in text:
+        raise InvalidQueryError(f"{what}: {text!r} contains a NUL character (U+0000)")
+    return text
+
+
 def _reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}".strip()[:500]
 
 
 def _day(text: str) -> str:
+    _asked(text, "as of")
     try:
         if not str(text).isascii():
             raise FuzzyDateError(f"{text!r} is not a day: use YYYY-MM-DD in ASCII digits")
@@ -606,7 +617,7 @@ def _moment(text: str | None) -> str | None:
     """A "known at" instant as sortable UTC text; a bare day means the end of that day."""
     if text is None or text == "":
         return None
-    value = str(text).strip().replace("Z", "+00:00")
+    value = _asked(str(text), "known at").strip().replace("Z", "+00:00")
     try:
         if not value.isascii():
             raise ValueError(value)

@@ -221,3 +221,14 @@ def test_processes_started_together_on_a_fresh_folder_agree_on_one_view(tmp_path
     views = tmp_path / "fresh" / "views"
     assert len(list(views.glob("view-*.sqlite"))) == 1
     assert (views / (views / "CURRENT").read_text().strip()).exists()
+
+
+@pytest.mark.parametrize("ask", [
+    lambda c: c.narrative("2022-01-09", "offi\x00cial"), lambda c: c.claim_history("ministry\x00-toll-164"),
+    lambda c: c.topic_history("death-toll", story="kazakhstan\x00"), lambda c: c.source_claims("tok\x00ayev"),
+    lambda c: c.search("terror\x00ists"), lambda c: c.narrative("2022-01-09", "official", "2022-01-09\x00"),
+    lambda c: c.narrative("2022-01\x00-09", "official"),
+], ids=["lens", "claim", "story", "source", "search", "known-at", "as-of"])
+def test_a_nul_in_a_name_or_question_is_a_clear_error_on_every_store(kazakhstan, ask):
+    with pytest.raises(InvalidQueryError, match="NUL"):
+        ask(kazakhstan)
