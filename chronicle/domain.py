@@ -9,6 +9,7 @@ domain cares about (stated, occurred) are explicit fields.
 
 from __future__ import annotations
 
+import functools
 import re
 from contextvars import ContextVar
 from dataclasses import field
@@ -122,7 +123,12 @@ def parse_figures(figures: list | None) -> list:
 
 def day_of(stated: dict) -> str:
     """The ISO day a stored fuzzy date sorts by."""
-    return FuzzyDate.from_dict(stated).sort_key
+    return _first_day(stated["edtf"])
+
+
+@functools.lru_cache(maxsize=65536)
+def _first_day(edtf: str) -> str:
+    return FuzzyDate.parse(edtf).sort_key
 
 
 class ChronicleEvent(Aggregate.Event):

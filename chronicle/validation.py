@@ -279,23 +279,10 @@ def check_event(event: Any, kind: str) -> None:
     schema = SCHEMAS.get(name)
     if schema is None:
         raise InvalidValueError(f"{name} is not an event the chronicle records")
-    data = _ids_as_text(payload(event))
+    data = payload(event)
     errors = schema.validate(data)
     if errors:
         raise InvalidValueError(f"{name}: " + "; ".join(_lines(errors, data)))
-
-
-def _ids_as_text(value: Any) -> Any:
-    """UUIDs as text, so that the schemas' UUID fields read them as any client would send them."""
-    from uuid import UUID
-
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _ids_as_text(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_ids_as_text(v) for v in value]
-    return value
 
 
 def _lines(messages: Any, data: Any, path: str = "") -> list[str]:
