@@ -59,7 +59,11 @@ def verify_links(rows: Iterable[tuple], orphans: Sequence[int] = ()) -> ChainRep
             return ChainReport(checked, previous, deleted[0], "an event was deleted here: its hash remains")
         if stored is None:
             return ChainReport(checked, previous, position, "event has no hash: it was not recorded by chronicle", where)
-        if link_hash(previous, originator_id, version, topic, state) != stored:
+        try:
+            digest = link_hash(previous, originator_id, version, topic, state)
+        except (TypeError, ValueError, AttributeError, UnicodeError) as error:
+            return ChainReport(checked, previous, position, f"the stored row is malformed ({error})", where)
+        if digest != stored:
             return ChainReport(checked, previous, position, "hash does not match the event's content or order", where)
         previous, checked, last_position = stored, checked + 1, position
     if orphans and max(orphans) > last_position:

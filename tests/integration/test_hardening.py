@@ -232,3 +232,41 @@ def test_processes_started_together_on_a_fresh_folder_agree_on_one_view(tmp_path
 def test_a_nul_in_a_name_or_question_is_a_clear_error_on_every_store(kazakhstan, ask):
     with pytest.raises(InvalidQueryError, match="NUL"):
         ask(kazakhstan)
+
+
+@pytest.mark.sqlite_only("tampers with SQLite's event file")
+def test_verify_names_a_malformed_row_instead_of_crashing(kazakhstan, settings):
+    with sqlite3.connect(settings.events_path) as db:
+        db.execute("UPDATE stored_events SET state = NULL, topic = NULL WHERE rowid = 7")
+    report = kazakhstan.verify_chain()
+    assert report.broken_at == 7 and "malformed" in report.problem
+
+
+@pytest.mark.sqlite_only("starts servers on one fresh data folder")
+def test_two_servers_started_together_on_a_fresh_folder_both_serve_with_one_key(tmp_path):
+    from tests.live import request, start_server
+
+    env = {**os.environ, "CHRONICLE_DATA": str(tmp_path / "fresh")}
+    env.pop("CHRONICLE_DATABASE_URL", None)
+    subprocess.run([*CLI, "load", str(KAZAKHSTAN)], env=env, check=True, capture_output=True, timeout=120)
+    (tmp_path / "fresh" / "secret_key").unlink(missing_ok=True)
+    servers = [subprocess.Popen([*CLI, "serve", "--port", str(port)], env=env, stderr=subprocess.PIPE)
+               for port in (_free(), _free())]
+    try:
+        ports = [int(s.args[-1]) for s in servers]
+        for port, server in zip(ports, servers):
+            from tests.live import wait_for
+            wait_for(port, server)
+            response, _ = request(port, "GET", "/api/v1/stories")
+            assert response.status == 200
+        key = (tmp_path / "fresh" / "secret_key").read_text()
+        assert len(key.strip()) == 64 and not list((tmp_path / "fresh").glob(".secret_key.*"))
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _free() -> int:
+    from tests.live import free_port
+    return free_port()
