@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def narrative(ctx: Context, as_of: str, lens: str, known_at: str | None, story: 
                  (c["figure"] or {}).get("label", ""), c["claim"], c["text"]) for c in group["claims"]]
         click.echo(table(["status", "stated", "source", "figure", "claim", "text"], rows))
     if not answer["topics"]:
-        click.echo("(nothing stated by then)")
+        click.echo("(no claim of this lens stands by then)")
 
 
 def _flags(claim: dict) -> str:
@@ -284,13 +285,24 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
 
     from chronicle_web import create_app
 
-    app = create_app({"CHRONICLE_DATA": str(ctx.settings.data_dir)})
-    click.echo(f"chronicle serving {ctx.settings.data_dir} on http://{host}:{port}/ "
+    # Absolute URLs (Location, Link, feeds) come from the base URL, never from a client's Host header.
+    base_url = os.environ.get("CHRONICLE_BASE_URL") or _bound_url(host, port)
+    app = create_app({"CHRONICLE_DATA": str(ctx.settings.data_dir), "CHRONICLE_BASE_URL": base_url})
+    click.echo(f"chronicle serving {ctx.settings.data_dir} on http://{host}:{port}/ as {base_url} "
                f"(1 process, {threads} threads)", err=True)
     # Flask answers bodies over MAX_CONTENT_LENGTH with a 413 problem; waitress cuts off far larger
     # ones before buffering them.
     waitress.serve(app, host=host, port=port, threads=threads, ident="chronicle",
                    max_request_body_size=2 * app.config["MAX_CONTENT_LENGTH"])
+
+
+def _bound_url(host: str, port: int) -> str:
+    """The address serve binds, as a base URL (a wildcard address names this machine instead)."""
+    if host in ("", "0.0.0.0", "::"):
+        import socket
+
+        host = socket.getfqdn()
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 @main.group("token")

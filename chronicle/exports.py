@@ -7,8 +7,10 @@ without a web server.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 from collections.abc import Iterable
 from uuid import NAMESPACE_URL, uuid5
 from xml.etree import ElementTree
@@ -24,6 +26,10 @@ HISTORY_COLUMNS = (
     "figure", "figure_value", "unit", "replaces_figure", "text", "reason", "recorded_at", "recorded_by",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What XML 1.0 cannot carry at all, not even as a character reference: most C0 controls, lone
+# surrogates, U+FFFE and U+FFFF. Text is stored as given; in a feed these become U+FFFD, so that one
+# claim cannot make the whole feed malformed.
+NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def narrative_rows(narrative: dict) -> list[dict]:
@@ -79,8 +85,10 @@ def json_lines(items: Iterable[dict]) -> Iterable[str]:
 
 
 def timeline(history: list[dict], headline: str, text: str) -> dict:
-    """A lens's history as TimelineJS 3 JSON: one slide per statement, revision or retraction."""
-    return {"title": {"text": {"headline": headline, "text": text}},
+    """A lens's history as TimelineJS 3 JSON: one slide per statement, revision or retraction.
+
+    TimelineJS renders its text fields as HTML, so every text it shows is HTML-escaped here."""
+    return {"title": {"text": {"headline": _escape(headline), "text": _escape(text)}},
             "events": [_slide(entry) for entry in history]}
 
 
@@ -89,10 +97,11 @@ def _slide(entry: dict) -> dict:
     said = (entry["figure"] or {}).get("label") or entry["text"] or ""
     headline = {"stated": said, "revised": f"Revised: {said}", "retracted": "Retracted"}[entry["kind"]]
     slide = {"unique_id": f"{entry['claim']}-v{entry['version']}",
-             "start_date": {**_date_parts(stated["on"], stated["precision"]), "display_date": stated["label"]},
-             "text": {"headline": f"{entry['source']['name']}: {headline}",
+             "start_date": {**_date_parts(stated["on"], stated["precision"]),
+                            "display_date": _escape(stated["label"])},
+             "text": {"headline": _escape(f"{entry['source']['name']}: {headline}"),
                       "text": _escape(entry["reason"] if entry["kind"] == "retracted" else entry["text"] or "")},
-             "group": entry["topic"]}
+             "group": _escape(entry["topic"])}
     if stated["precision"] == "range":
         slide["end_date"] = _date_parts(stated["until"], "day")
     return slide
@@ -108,9 +117,9 @@ def _date_parts(day: str, precision: str) -> dict:
     return {"year": year, "month": month, "day": date}
 
 
-def _escape(text: str) -> str:
-    """TimelineJS renders text as HTML."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _escape(text: str | None) -> str:
+    """TimelineJS renders text as HTML: markup in a claim shows as text, never runs."""
+    return html.escape(text or "", quote=True)
 
 
 def atom_feed(feed_id: str, title: str, self_url: str, entries: list[dict], claim_url: str) -> str:
@@ -126,7 +135,7 @@ def atom_feed(feed_id: str, title: str, self_url: str, entries: list[dict], clai
     changes = sorted((e for e in entries if e["kind"] in ("revised", "retracted")),
                      key=lambda e: (e["stated"]["on"], e["recorded_at"] or "", e["claim"]), reverse=True)
     _text(feed, "updated", max((e["recorded_at"] or "" for e in changes), default="1970-01-01T00:00:00+00:00"))
-    ElementTree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=self_url, type="application/atom+xml")
+    ElementTree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=_xml(self_url), type="application/atom+xml")
     _text(ElementTree.SubElement(feed, f"{{{ATOM}}}author"), "name", "chronicle")
     for change in changes:
         _entry(feed, change, claim_url.format(claim=change["claim"]))
@@ -143,15 +152,20 @@ def _entry(feed: ElementTree.Element, change: dict, url: str) -> None:
     _text(entry, "updated", change["recorded_at"] or "1970-01-01T00:00:00+00:00")
     _text(entry, "published", f"{change['stated']['on']}T00:00:00Z")
     _text(ElementTree.SubElement(entry, f"{{{ATOM}}}author"), "name", change["source"]["name"])
-    ElementTree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=url, type="application/json")
+    ElementTree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=_xml(url), type="application/json")
     ElementTree.SubElement(entry, f"{{{ATOM}}}category", term=change["kind"])
-    ElementTree.SubElement(entry, f"{{{ATOM}}}category", term=change["topic"])
+    ElementTree.SubElement(entry, f"{{{ATOM}}}category", term=_xml(change["topic"]))
     body = change["reason"] if change["kind"] == "retracted" else change["text"]
     _text(entry, "summary", f"{body} (recorded by {change['recorded_by']})")
 
 
 def _text(parent: ElementTree.Element, name: str, value: str) -> None:
-    ElementTree.SubElement(parent, f"{{{ATOM}}}{name}").text = value
+    """A text element; the serializer escapes &, < and >, so text never becomes markup."""
+    ElementTree.SubElement(parent, f"{{{ATOM}}}{name}").text = _xml(value)
+
+
+def _xml(value: str) -> str:
+    return NOT_XML.sub("\ufffd", value)
 
 
 def _urn(key: str) -> str:

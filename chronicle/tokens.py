@@ -44,7 +44,8 @@ class TokenStore(ABC):
         """The token with this hash, and the stored hash, if it exists and is not revoked."""
 
     @abstractmethod
-    def revoke(self, name: str) -> bool: ...
+    def revoke(self, name: str) -> bool:
+        """Revoke every live token with this name, and end their sessions."""
 
     @abstractmethod
     def all(self) -> list[Token]: ...

@@ -26,6 +26,14 @@ KAZAKHSTAN = ROOT / "fixtures" / "kazakhstan-2022"
 SECOND_STORY = ROOT / "tests" / "fixtures" / "second-story"
 
 
+# Tests write far faster than anyone may in production (10 sign-ins a minute per address, 120 writes a
+# minute per token: docs/security.md). They raise the limits through configuration, so the apps and the
+# `chronicle serve` processes they start still limit; tests/integration/test_web_security.py sets the
+# defaults back where it tests the limits themselves.
+TEST_RATE_LIMIT = "100000 per minute"
+os.environ.setdefault("CHRONICLE_RATE_LIMIT_SIGN_IN", TEST_RATE_LIMIT)
+os.environ.setdefault("CHRONICLE_RATE_LIMIT_WRITES", TEST_RATE_LIMIT)
+
 STORES = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
 TEST_DATABASE_URL = os.environ.get("CHRONICLE_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
 

@@ -12,6 +12,9 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS tokens (
     name TEXT NOT NULL, hash TEXT PRIMARY KEY, read_only INTEGER NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS revocations (hash TEXT PRIMARY KEY, revoked_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    hash TEXT PRIMARY KEY, token_hash TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT);
+CREATE INDEX IF NOT EXISTS sessions_by_token ON sessions (token_hash);
 """
 
 
@@ -46,6 +49,8 @@ class SQLiteTokenStore(TokenStore):
         with self._connect() as db:
             cursor = db.execute("INSERT OR IGNORE INTO revocations SELECT hash, ? FROM tokens WHERE name = ?",
                                 (now, name))
+            db.execute("UPDATE sessions SET ended_at = ? WHERE ended_at IS NULL "
+                       "AND token_hash IN (SELECT hash FROM tokens WHERE name = ?)", (now, name))
             return cursor.rowcount > 0
 
     def all(self) -> list[Token]:
@@ -53,3 +58,22 @@ class SQLiteTokenStore(TokenStore):
             rows = db.execute("SELECT t.*, r.revoked_at FROM tokens t LEFT JOIN revocations r ON r.hash = t.hash "
                               "ORDER BY t.created_at, t.name").fetchall()
         return [Token(r["name"], bool(r["read_only"]), r["created_at"], r["revoked_at"]) for r in rows]
+
+    def add_session(self, session_hash: str, token_hash: str) -> None:
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._connect() as db:
+            db.execute("INSERT INTO sessions VALUES (?, ?, ?, NULL)", (session_hash, token_hash, now))
+
+    def find_session(self, session_hash: str) -> Token | None:
+        with self._connect() as db:
+            row = db.execute("SELECT t.*, r.revoked_at FROM sessions s JOIN tokens t ON t.hash = s.token_hash "
+                             "LEFT JOIN revocations r ON r.hash = t.hash WHERE s.hash = ? AND s.ended_at IS NULL",
+                             (session_hash,)).fetchone()
+        if row is None or row["revoked_at"]:
+            return None
+        return Token(row["name"], bool(row["read_only"]), row["created_at"])
+
+    def close_session(self, session_hash: str) -> None:
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._connect() as db:
+            db.execute("UPDATE sessions SET ended_at = ? WHERE hash = ? AND ended_at IS NULL", (now, session_hash))

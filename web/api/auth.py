@@ -6,13 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import request
+from flask import g, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from chronicle.tokens import Token
 from chronicle_web.context import chronicle, tokens
-
 
 
 def writer(view: Callable) -> Callable:
@@ -27,13 +26,25 @@ def writer(view: Callable) -> Callable:
     return guarded
 
 
-def _token() -> Token:
+def presented_token() -> Token | None:
+    """The live token whose secret the request's bearer header carries, looked up once per request
+    (the rate limits key writes by it); a revoked token is None from the moment it is revoked."""
+    if "api_token" not in g:
+        g.api_token = tokens().verify(_secret()) if _secret() else None
+    return g.api_token
+
+
+def _secret() -> str:
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
+    return secret.strip() if scheme.lower() == "bearer" else ""
+
+
+def _token() -> Token:
+    if not _secret():
         raise Unauthorized("this needs a token: send Authorization: Bearer <token> "
                            "(make one with `chronicle token create --name NAME`)",
                            www_authenticate=WWWAuthenticate("bearer", {"realm": "chronicle"}))
-    token = tokens().verify(secret.strip())
+    token = presented_token()
     if token is None:
         raise Unauthorized("the token is unknown or revoked",
                            www_authenticate=WWWAuthenticate("bearer", {"realm": "chronicle", "error": "invalid_token"}))

@@ -12,6 +12,15 @@ from chronicle_web.api.schemas import shared
 from chronicle_web.context import chronicle, story
 
 ATOM = "application/atom+xml"
+# A feed holds the newest FEED_ENTRIES revisions and retractions (docs/api.md): readers poll it for news.
+FEED_ENTRIES = 100
+
+
+def newest(history: list[dict]) -> list[dict]:
+    """The newest FEED_ENTRIES revisions and retractions, in the order the feed gives them."""
+    changes = [entry for entry in history if entry["kind"] in ("revised", "retracted")]
+    changes.sort(key=lambda e: (e["stated"]["on"], e["recorded_at"] or "", e["claim"]), reverse=True)
+    return changes[:FEED_ENTRIES]
 
 
 @bp.get(f"{STORY}/topics/<topic>/feed.atom")
@@ -40,6 +49,7 @@ def _feed(key: str, title: str, found: list[dict], history: list[dict]) -> Respo
     another topic, of its part too: each change has an id of its own, in every story."""
     history = [{**entry, "id": f"{entry['id']}/part/{raw['part']}"} if raw.get("part") else entry
                for raw, entry in zip(found, history)]
+    history = newest(history)
     claim_url = url_for("api.claim", claim="CLAIM", _external=True).replace("CLAIM", "{claim}")
     text = exports.atom_feed(key, title, request.url, history, claim_url)
     return Response(text, mimetype=ATOM)

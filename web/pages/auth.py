@@ -1,8 +1,10 @@
 """Signing editors in with their access tokens, and the CSRF check on every form.
 
-The session (a cookie signed with the app's secret key) holds only the token's name and
-whether it may write, never the secret. Every POST to a page carries a CSRF token derived
-from a per-session nonce, so another site cannot submit our forms in an editor's name.
+The session (a cookie signed with the app's secret key) holds the token's name and a random
+session id, never the secret; the token store keeps the id's hash beside the token's, so a session lives on the server:
+signing out ends it (a copy of the cookie taken before opens nothing after), and revoking the
+token ends all of its sessions at once. Every POST to a page carries a CSRF token derived from a
+per-session nonce, so another site cannot submit our forms in an editor's name.
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import sqlite3
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+import psycopg
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.urls import iri_to_uri
 
 from chronicle_web.context import tokens
 from chronicle_web.pages import bp
@@ -51,17 +57,24 @@ def _check_csrf() -> None:
 
 @bp.app_context_processor
 def _editor_context() -> dict:
-    return {"signed_in_as": session.get("editor"), "csrf_token": csrf_token, "csrf_field": CSRF_FIELD}
+    return {"signed_in_as": _shown_editor(), "csrf_token": csrf_token, "csrf_field": CSRF_FIELD}
+
+
+def _shown_editor() -> str | None:
+    """Who the page header says is signed in. While the token store cannot answer (a page saying so),
+    nobody: every write still asks the store itself, and gets the 503."""
+    try:
+        return current_editor()
+    except (sqlite3.Error, psycopg.Error):
+        return None
 
 
 def current_editor() -> str | None:
-    """The signed-in editor's token name, if that token may still write."""
-    name = session.get("editor")
-    if not name or not session.get("may_write"):
-        return None
-    if not any(t.name == name and t.revoked_at is None and not t.read_only for t in tokens().all()):
-        return None
-    return name
+    """The signed-in editor's token name, while the session is live on the server and its token may write."""
+    if "editor_token" not in g:
+        token = tokens().session(session.get("sid"))
+        g.editor_token = token if token is not None and not token.read_only else None
+    return g.editor_token.name if g.editor_token is not None else None
 
 
 def editor_required(view: Callable) -> Callable:
@@ -70,6 +83,7 @@ def editor_required(view: Callable) -> Callable:
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         if current_editor() is None:
+            session.pop("sid", None)
             session.pop("editor", None)
             flash("Sign in with a writing token to edit the chronicle.")
             return redirect(url_for("pages.sign_in", next=request.full_path.rstrip("?")))
@@ -90,8 +104,10 @@ def sign_in():
         elif token.read_only:
             errors["token"] = ["This token may only read; editing needs a writing token."]
         else:
-            session.clear()
-            session.update(editor=token.name, may_write=True)
+            session.clear()  # a new session (and CSRF nonce) with every sign-in
+            session.update(editor=token.name,  # for reading only: the session id alone signs in
+                           sid=tokens().open_session(request.form.get("token", "").strip()))
+            g.pop("editor_token", None)
             flash(f"Signed in as {token.name}. Your edits are recorded as editor:{token.name}.")
             return redirect(target or url_for("pages.index"))
     status = 400 if errors else 200
@@ -100,13 +116,21 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
+    tokens().end_session(session.get("sid"))
     session.clear()
+    g.pop("editor_token", None)
     flash("Signed out.")
     return redirect(url_for("pages.index"))
 
 
 def _local(target: str | None) -> str | None:
-    """Only a path on this site is a safe place to return to after signing in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path on this site is a safe place to return to after signing in: one that starts with a
+    single "/", holds no backslash (browsers read it as "/") and no control or invisible character
+    (browsers drop tabs and newlines, so "/\\t/evil.example" would become "//evil.example", and a
+    newline would end the Location header). Anything else returns to the home page."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") for c in target):
+        return None
+    uri = iri_to_uri(target)  # a non-ASCII path or query, percent-encoded for the Location header
+    return uri if uri.isascii() and uri.isprintable() and " " not in uri else None
