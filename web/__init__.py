@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, g
+from flask import Flask, g, request
 
 from chronicle.bootstrap import open_chronicle, open_tokens
 from chronicle.config import from_environment
@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["chronicle_settings"] = settings
     app.config.setdefault("CHRONICLE_QUERY_TIMEOUT", settings.query_timeout)
     _bound_reads(app)
+    _bound_expensive(app)
 
     from chronicle_web import api, errors, pages, security, stories
 
@@ -65,6 +66,50 @@ def _bound_reads(app: Flask) -> None:
         bounded = g.pop("bounded", None)
         if bounded is not None:
             bounded.__exit__(None, None, None)
+
+
+# Requests whose cost grows with the chronicle (exports, feeds, search), or with a story when they read the
+# everyone lens. At most CHRONICLE_EXPENSIVE_REQUESTS of them run at once in a process; past that they are
+# answered 503 at once, so the server's other threads stay free for cheap requests (docs/api.md).
+ALWAYS_EXPENSIVE = {"api.narrative_csv", "api.topic_history_csv", "api.events_jsonl", "api.timeline", "api.export",
+                    "api.topic_feed", "api.lens_feed", "api.search", "pages.search",
+                    "api.recorded_memento"}  # a recorded-axis memento lists every second of the log
+EXPENSIVE_WITH_EVERYONE = {"api.narrative", "api.diff", "api.lens_history", "api.original", "api.stated_memento",
+                           "api.timemap", "api.timegate", "pages.narrative", "pages.compare", "pages.timeline"}
+EXPENSIVE_AT_ONCE = 4
+
+
+def _bound_expensive(app: Flask) -> None:
+    """A non-blocking semaphore over the expensive requests: one that finds no slot is refused (503,
+    Retry-After) rather than queued."""
+    from threading import BoundedSemaphore
+
+    from chronicle.application import EVERYONE
+
+    slots = int(app.config.get("CHRONICLE_EXPENSIVE_REQUESTS")
+                or os.environ.get("CHRONICLE_EXPENSIVE_REQUESTS") or EXPENSIVE_AT_ONCE)
+    app.extensions["chronicle_expensive"] = semaphore = BoundedSemaphore(slots)
+
+    def expensive() -> bool:
+        if request.endpoint in ALWAYS_EXPENSIVE or request.args.get("axis") == "recorded":
+            return True
+        lens = (request.view_args or {}).get("lens") or request.args.get("lens") or ""
+        return request.endpoint in EXPENSIVE_WITH_EVERYONE and lens.strip().lower() in EVERYONE
+
+    @app.before_request
+    def take_a_slot():
+        if not expensive():
+            return None
+        if not semaphore.acquire(blocking=False):
+            from chronicle_web.errors import busy
+            return busy(slots)
+        g.expensive_slot = True
+        return None
+
+    @app.teardown_request
+    def give_it_back(_error: BaseException | None) -> None:
+        if g.pop("expensive_slot", False):
+            semaphore.release()
 
 
 def _secret_key(data_dir: Path) -> str:

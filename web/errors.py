@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import psycopg
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from marshmallow import fields
 from werkzeug.exceptions import HTTPException
 
@@ -20,7 +20,8 @@ STATUS_OF = {UnknownEntryError: 404, InvalidQueryError: 400, StaleVersionError: 
 
 class ProblemFieldOut(Out):
     pointer = fields.String(metadata={"description": "JSON pointer into the request body"})
-    parameter = fields.String(metadata={"description": "the query parameter"})
+    parameter = fields.String(metadata={"description": "the query parameter (or the path's part)"})
+    header = fields.String(metadata={"description": "the request header"})
     detail = fields.String()
 
 
@@ -54,7 +55,52 @@ def problem(status: int, title: str, detail: str | None = None, **extra):
     return response
 
 
+def nul_in_request() -> tuple[str, str] | None:
+    """Where a NUL (U+0000, ``%00``) is in the request's path, query or headers: (field kind, its name)."""
+    if "\x00" in request.path:
+        named = next((name for name, value in (request.view_args or {}).items()
+                      if isinstance(value, str) and "\x00" in value), None)
+        return "parameter", named or "path"
+    for name, value in request.args.items(multi=True):
+        if "\x00" in name or "\x00" in value:
+            return "parameter", name
+    for name, value in request.headers.items():
+        if "\x00" in name or "\x00" in value:
+            return "header", name
+    return None
+
+
+def refuse_nul():
+    """Before any view: a NUL anywhere in the path, the query or a header is a 400 naming where. No name
+    or question in the chronicle can hold one (PostgreSQL's text cannot), so none can be looked up."""
+    found = nul_in_request()
+    if found is None:
+        return None
+    kind, name = found
+    what = "the path" if name == "path" else f"the header {name!r}" if kind == "header" else f"the parameter {name!r}"
+    detail = f"{what} contains a NUL character (U+0000, %00), which no name or question in the chronicle can hold"
+    if request.path.startswith("/api/"):
+        return problem(400, "Bad Request", detail, errors=[{kind: name, "detail": "contains a NUL character (U+0000)"}])
+    return render_template("error.html", status=400, title="Bad Request", detail=detail), 400
+
+
+def busy(slots: int):
+    """503 at once, with Retry-After: the process already runs as many expensive requests as it allows."""
+    title = "Too many expensive requests at once"
+    detail = (f"this server answers {slots} expensive requests (exports, feeds, search, the everyone lens) at a time "
+              "and all are taken; try again in a moment, or ask a narrower question (one lens, a page)")
+    if request.path.startswith("/api/"):
+        response = problem(503, title, detail)
+    else:
+        response = current_app.make_response((render_template("error.html", status=503, title=title,
+                                                              detail=detail), 503))
+    response.headers["Retry-After"] = "2"
+    return response
+
+
 def register(app: Flask) -> None:
+    app.before_request(refuse_nul)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if request.path.startswith("/api/"):

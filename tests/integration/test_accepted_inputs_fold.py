@@ -75,31 +75,38 @@ def serve_everything(chronicle) -> None:
 def test_every_accepted_input_is_folded_and_served(backend, files, corrections):  # noqa: F811
     with tempfile.TemporaryDirectory() as folder, fresh_store(backend) as url:
         chronicle = new_chronicle(Path(folder) / "data", url)
-        chronicle.open_topic("injured", "Injured", "figure", "people")
-        for number, records in enumerate(files):
-            path = Path(folder) / f"file{number}.json"
-            path.write_text(json.dumps({"story": "s", "claims": records}), encoding="utf-8")
-            before = chronicle.recorder.max_notification_id()
-            try:
-                load_chronicle(chronicle, path)
-                event("a file was loaded")
-            except ChronicleError:
-                event("a file was refused")
-                assert chronicle.recorder.max_notification_id() == before, "a refused load stored something"
-        for slug, changes, version in corrections:
-            before = chronicle.recorder.max_notification_id()
-            try:
-                chronicle.correct_claim(slug, changes, "fuzzed correction", version)
-                event("a correction was recorded")
-            except ChronicleError:
-                assert chronicle.recorder.max_notification_id() == before, "a refused correction stored something"
-        status = chronicle.view_status()
-        assert status["fault"] is None, status
-        assert status["position"] == status["head"]
-        serve_everything(chronicle)
-        assert chronicle.verify_chain().ok
-        chronicle.view.close()
-        chronicle.close()
+        try:
+            record_and_serve(chronicle, folder, files, corrections)
+        finally:
+            chronicle.view.close()
+            chronicle.close()
+
+
+def record_and_serve(chronicle, folder: str, files: list, corrections: list) -> None:
+    """Record the drawn files and corrections; check each refusal stored nothing and everything accepted is served."""
+    chronicle.open_topic("injured", "Injured", "figure", "people")
+    for number, records in enumerate(files):
+        path = Path(folder) / f"file{number}.json"
+        path.write_text(json.dumps({"story": "s", "claims": records}), encoding="utf-8")
+        before = chronicle.recorder.max_notification_id()
+        try:
+            load_chronicle(chronicle, path)
+            event("a file was loaded")
+        except ChronicleError:
+            event("a file was refused")
+            assert chronicle.recorder.max_notification_id() == before, "a refused load stored something"
+    for slug, changes, version in corrections:
+        before = chronicle.recorder.max_notification_id()
+        try:
+            chronicle.correct_claim(slug, changes, "fuzzed correction", version)
+            event("a correction was recorded")
+        except ChronicleError:
+            assert chronicle.recorder.max_notification_id() == before, "a refused correction stored something"
+    status = chronicle.view_status()
+    assert status["fault"] is None, status
+    assert status["position"] == status["head"]
+    serve_everything(chronicle)
+    assert chronicle.verify_chain().ok
 
 
 @pytest.mark.parametrize("changes", [

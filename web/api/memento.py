@@ -74,14 +74,17 @@ def timegate(lens: str):
     mementos, original_uri, timemap_uri = _mementos(lens, args)
     _required(mementos, lens)
     wanted = request.headers.get("Accept-Datetime")
-    if wanted is not None and not HTTP_DATE.match(wanted.strip()):
-        response = problem(400, "Bad Request", f"Accept-Datetime {wanted!r} is not an HTTP-date "
-                                               "such as 'Fri, 07 Jan 2022 12:00:00 GMT' (RFC 7089, 4.5.3)")
+    moment = _accept_datetime(wanted) if wanted is not None else None
+    if moment is _MALFORMED:
+        response = problem(400, "Bad Request", f"Accept-Datetime {wanted[:100]!r} is not an HTTP-date "
+                                               "such as 'Fri, 07 Jan 2022 12:00:00 GMT' (RFC 7089, 4.5.3)",
+                           errors=[{"header": "Accept-Datetime", "detail": "not an HTTP-date (IMF-fixdate, GMT) "
+                                    "naming a real day and time between the years 1 and 9999"}])
         response.headers.update({"Vary": "accept-datetime", "Link": _link_header([
             {"uri": original_uri, "rel": "original"},
             {"uri": timemap_uri, "rel": "timemap", "type": LINK_FORMAT}])})
         return response
-    chosen = mementos[_select(mementos, _parse_http_date(wanted) if wanted else None)]
+    chosen = mementos[_select(mementos, moment)]
     links = [{"uri": original_uri, "rel": "original"}, _timemap_link(timemap_uri, mementos),
              *_neighbours(mementos, chosen["moment"])]
     headers = {"Location": chosen["uri"], "Vary": "accept-datetime", "Link": _link_header(links),
@@ -157,6 +160,7 @@ def _mementos(lens: str, args: dict) -> tuple[list[dict], str, str]:
     app = chronicle()
     if args.get("axis", "stated") == "recorded":
         day = args.get("as_of") or _today()
+        _memento_datetime(day)  # a real day, or a 400
         app.resolve_lens(lens)
         mementos = [dict(uri=url_for("api.recorded_memento", lens=lens, instant=_uri_instant(moment),
                                         day=day, _external=True), moment=moment.replace(microsecond=0))
@@ -244,8 +248,19 @@ def _link_value(link: dict) -> str:
     return f"<{link['uri']}>{params}"
 
 
-def _parse_http_date(text: str) -> datetime:
-    return datetime.strptime(text.strip(), "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=timezone.utc)
+_MALFORMED = object()
+
+
+def _accept_datetime(text: str):
+    """An Accept-Datetime as a UTC moment, or _MALFORMED: the shape of an HTTP-date is not enough, its day
+    and time must exist (not 99 Jan, 31 Feb, 25:00:00 or the year 0)."""
+    text = text.strip()
+    if not HTTP_DATE.match(text):
+        return _MALFORMED
+    try:
+        return datetime.strptime(text, "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return _MALFORMED
 
 
 def _memento_datetime(day: str) -> datetime:
@@ -264,9 +279,13 @@ def _pinned(text: str) -> datetime:
     except ValueError:
         raise InvalidQueryError(f"known at: {text!r} is not an ISO 8601 instant") from None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00:00+23:59 is in the year 0 in UTC
+        raise InvalidQueryError(f"known at: {text!r} is outside the years 1 to 9999 in UTC") from None
     if moment > datetime.now(timezone.utc):
         raise InvalidQueryError(f"known at: {text!r} is in the future, so what it pins could still change")
-    return moment.astimezone(timezone.utc)
+    return moment
 
 
 def _last_recorded() -> datetime | None:

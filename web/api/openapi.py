@@ -22,7 +22,8 @@ from chronicle_web.errors import ProblemOut
 
 JSON = "application/json"
 PROBLEMS = {
-    400: "a query parameter, a date, a header, or the JSON of the body is malformed",
+    400: "a query parameter, a date, a header, or the JSON of the body is malformed (or nests too deep, or repeats "
+         "a key); a NUL (U+0000) anywhere in the path, the query or a header",
     401: "no token, or an unknown or revoked one (see WWW-Authenticate)",
     403: "the token is read-only",
     404: "no such story, source, topic, incident, claim, lens or memento (a slug is looked up in the story)",
@@ -32,6 +33,8 @@ PROBLEMS = {
     415: "the body is not application/json",
     422: "the body failed validation: `errors` names each field (a JSON pointer) and what is wrong",
     428: "this write needs If-Match with the claim's ETag",
+    503: "too many expensive requests at once, a read cut off at the query timeout, or a store that cannot answer "
+         "now: try again after Retry-After",
 }
 HEADERS = {
     "ETag": "the claim entry's version, for If-Match",
@@ -103,8 +106,9 @@ def _ecma_patterns(node: object) -> object:
 
 def _operation(rule, meta: dict, stories: list[str]) -> dict:
     parameters = [_path_parameter(name, stories) for name in sorted(rule.arguments)]
-    # Every story's question can name a story that is not there.
-    errors = sorted({*meta["errors"], *((404,) if "story" in rule.arguments else ())})
+    # Every story's question can name a story that is not there; any request can carry a NUL (400) or find
+    # the server busy or a read cut off (503).
+    errors = sorted({*meta["errors"], *((404,) if "story" in rule.arguments else ()), 400, 503})
     if meta["args"]:
         parameters.append({"in": "query", "schema": meta["args"]})
     parameters += [{"in": "header", "name": name, "required": False, "description": REQUEST_HEADERS[name][0],

@@ -9,7 +9,10 @@ from chronicle_web.api import schemas as api
 from chronicle_web.api.schemas import shared
 from chronicle_web.api.inputs import load_args
 from chronicle_web.api.openapi import described
-from chronicle_web.api.paging import cursor_url, next_link, page
+from chronicle_web.api.paging import (
+    LensHistoryPageOut, NarrativePagingArgs, PagedKnownAtArgs, TopicHistoryPageOut, cursor_url,
+    narrative_page, next_link, offset_page, page,
+)
 from chronicle_web.context import chronicle, story
 
 STORY = "/stories/<story>"
@@ -21,14 +24,16 @@ def etag(version: int) -> dict:
 
 
 @bp.get(f"{STORY}/narrative")
-@described("The narrative of a lens as of a day, by topic, paged over topics", args=api.NarrativeArgs,
+@described("The narrative of a lens as of a day, by topic, paged over topics", args=NarrativePagingArgs,
            out=api.NarrativePageOut, errors=(400, 404), headers=("Link",))
 def narrative():
     """Each topic's claims current on `as_of` for the lens, with their status (current, superseded,
-    retracted), as the chronicle holds them now or held them at `known_at`."""
-    args = load_args(shared(api.NarrativeArgs))
+    retracted), as the chronicle holds them now or held them at `known_at`. A page holds `limit` topics
+    and at most 1,000 claims: it ends early rather than pass that (`next` says where to go on)."""
+    args = load_args(shared(NarrativePagingArgs))
     answer = chronicle().narrative(args["as_of"], args["lens"], args.get("known_at"), story=story())
-    answer["topics"], answer["page"] = page(answer["topics"], args["limit"], args["offset"])
+    answer["topics"], answer["page"] = narrative_page(answer["topics"], args["limit"], args["offset"],
+                                                      args["claim_offset"])
     return shared(api.NarrativePageOut).dump(answer), next_link(answer["page"]["next"])
 
 
@@ -57,12 +62,14 @@ def topic(topic: str):
 
 
 @bp.get(f"{STORY}/topics/<topic>/history")
-@described("Every version of every claim on a topic", args=api.KnownAtArgs, out=schemas.TopicHistoryOut,
-           errors=(400, 404))
+@described("Every version of every claim on a topic, paged", args=PagedKnownAtArgs, out=TopicHistoryPageOut,
+           errors=(400, 404), headers=("Link",))
 def topic_history(topic: str):
     """In stated order, each with who said it, when it was recorded and what it replaced."""
-    args = load_args(shared(api.KnownAtArgs))
-    return shared(schemas.TopicHistoryOut).dump(chronicle().topic_history(topic, args.get("known_at"), story=story()))
+    args = load_args(shared(PagedKnownAtArgs))
+    answer = chronicle().topic_history(topic, args.get("known_at"), story=story())
+    answer["history"], answer["page"] = page(answer["history"], args["limit"], args["offset"])
+    return shared(TopicHistoryPageOut).dump(answer), next_link(answer["page"]["next"])
 
 
 @bp.get(f"{STORY}/claims")
@@ -107,12 +114,16 @@ def find_incident(key: str) -> dict:
 
 
 @bp.get(f"{STORY}/lenses/<lens>/history")
-@described("Every version of every claim in a lens, in stated order", args=api.KnownAtArgs,
-           out=schemas.LensHistoryOut, errors=(400, 404))
+@described("Every version of every claim in a lens, in stated order, paged", args=PagedKnownAtArgs,
+           out=LensHistoryPageOut, errors=(400, 404), headers=("Link",))
 def lens_history(lens: str):
-    """What the lens's sources stated, revised and retracted, day by day."""
-    args = load_args(shared(api.KnownAtArgs))
-    return shared(schemas.LensHistoryOut).dump(chronicle().lens_history(lens, args.get("known_at"), story=story()))
+    """What the lens's sources stated, revised and retracted, day by day; the page is read from the
+    database (`more` and `next` say whether another follows)."""
+    args = load_args(shared(PagedKnownAtArgs))
+    answer = chronicle().lens_history(lens, args.get("known_at"), story=story(), limit=args["limit"],
+                                      offset=args["offset"])
+    answer["page"] = offset_page(args["limit"], args["offset"], answer["page"]["more"])
+    return shared(LensHistoryPageOut).dump(answer), next_link(answer["page"]["next"])
 
 
 @bp.get(f"{STORY}/lenses/<lens>/days")

@@ -28,7 +28,7 @@ from chronicle.loader import load_chronicle
 from chronicle_web.api import bp
 from chronicle_web.api import schemas as api
 from chronicle_web.api.auth import writer
-from chronicle_web.api.inputs import InvalidInput, load_body
+from chronicle_web.api.inputs import InvalidInput, body_json, load_body
 from chronicle_web.api.openapi import described
 from chronicle_web.api.reads import STORY, etag, find_incident
 from chronicle_web.context import chronicle, story
@@ -127,7 +127,7 @@ def claim_event(claim: str):
 def claim_link(claim: str):
     """A link adds no version to the claim, so If-Match is optional here; when sent, it is checked."""
     data = load_body(schemas.LinkRecord())
-    expected = _if_match(claim) if request.headers.get("If-Match") else None
+    expected = _if_match(claim) if request.headers.get("If-Match", "").strip() else None
     try:
         chronicle().link_claims(claim, data["relation"], data["target"], data.get("stated"), data.get("note"),
                                 expected_version=expected, story=story())
@@ -145,7 +145,7 @@ def load():
     file names its story (`story`: a slug, or the story in full to start it); a file that names none is
     about the chronicle's only story."""
     load_body(schemas.ChronicleFile())
-    document = request.get_json()
+    document = body_json()
     story = None if "story" in document else _only_story(any(document.get(section) for section in STORIED))
     with tempfile.TemporaryDirectory(prefix="chronicle-load-") as folder:
         path = Path(folder) / "request.json"
@@ -203,25 +203,58 @@ def _history(claim: str):
 
 
 def _stale(claim: str, error: StaleVersionError):
-    response = problem(412, "Precondition Failed", str(error))
+    response = problem(412, "Precondition Failed", str(error), errors=[
+        {"header": "If-Match", "detail": "names no version the claim is at now (its ETag is in this answer's ETag)"}])
     response.headers.update(etag(chronicle().claim_history(claim, story=story())["entry_version"]))
     return response
 
 
 def _if_match(claim: str) -> int | None:
-    """The entry version If-Match names (None for ``*``); 428 without If-Match."""
-    if not request.headers.get("If-Match"):
+    """The entry version If-Match names (None for ``*``); 428 without If-Match, 400 if it is no list of
+    entity-tags (RFC 9110 8.8.3: each is quoted, ``"4"``, so a bare ``4`` is refused, never matched)."""
+    header = request.headers.get("If-Match", "")
+    if not header.strip():
         raise PreconditionRequired("send If-Match with the claim's ETag (GET /api/v1/stories/<story>/claims/<claim>), "
                                    "so a change made meanwhile is not overwritten")
-    if request.if_match.star_tag:
+    tags = entity_tags(header)
+    if tags is None:
         return None
-    versions = {int(tag) for tag in request.if_match.as_set() if tag and tag.isdigit()}
+    # A tag that is not a version we could have given (weak, not digits, absurdly long) matches nothing.
+    versions = {int(tag) for weak, tag in tags if not weak and VERSION.fullmatch(tag)}
     current = chronicle().claim_history(claim, story=story())["entry_version"]
     # Several tags match if any is current; the application re-checks when it saves.
     return current if current in versions else min(versions, default=-1)
 
 
+# RFC 9110 8.8.3: entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE, etagc = %x21 / %x23-7E / obs-text; the
+# header comes to us decoded as Latin-1, so obs-text is U+0080 to U+00FF.
+ENTITY_TAG = re.compile(r'[ \t]*(W/)?"([\x21\x23-\x7e\x80-\xff]*)"[ \t]*(?:,|$)')
+VERSION = re.compile(r"[0-9]{1,18}")
+
+
+def entity_tags(header: str) -> list[tuple[bool, str]] | None:
+    """If-Match as (weak, opaque tag) pairs; None for ``*``; a 400 naming If-Match if it is malformed."""
+    value = header.strip(" \t")
+    if value == "*":
+        return None
+    tags, at = [], 0
+    while at < len(value):
+        if value[at] in ", \t":  # a list may have empty elements (RFC 9110 5.6.1)
+            at += 1
+            continue
+        match = ENTITY_TAG.match(value, at)
+        if match is None:
+            raise InvalidInput(400, [{"header": "If-Match", "detail": (
+                f"{header[:100]!r} is not a list of entity-tags: send the claim's ETag as it came, quoted, "
+                'e.g. If-Match: "4" (RFC 9110 8.8.3), or *')}])
+        tags.append((bool(match[1]), match[2]))
+        at = match.end()
+    if not tags:
+        raise InvalidInput(400, [{"header": "If-Match", "detail": "names no entity-tag"}])
+    return tags
+
+
 def _refuse_fields_of_other_types(kind: str) -> None:
-    extra = sorted(set(request.get_json()) - api.EVENT_FIELDS[kind])
+    extra = sorted(set(body_json()) - api.EVENT_FIELDS[kind])
     if extra:
         raise InvalidInput(422, [{"pointer": f"#/{name}", "detail": f"not used by a {kind} event"} for name in extra])

@@ -6,12 +6,19 @@ from flask import redirect, render_template, url_for
 
 from chronicle_web.context import chronicle, current_story
 from chronicle_web.pages import STORY, bp
+from chronicle_web.pages.state import whole_number
+
+# The home page lists this many stories at a time, then links to the next ones.
+PAGE = 100
 
 
 @bp.get("/")
 def index():
-    """Every story, linking to its timeline (which opens on the story's last change)."""
-    return render_template("pages/home.html", stories=chronicle().stories())
+    """The stories, a page at a time, each linking to its timeline (which opens on the story's last change)."""
+    offset, stories = whole_number("offset"), chronicle().stories()
+    following = offset + PAGE if offset + PAGE < len(stories) else None
+    return render_template("pages/home.html", stories=stories[offset:offset + PAGE], total=len(stories),
+                           offset=offset, following=following, previous=max(offset - PAGE, 0) if offset else None)
 
 
 @bp.get("/stories")

@@ -10,7 +10,6 @@ from flask import request
 from chronicle.application import InvalidQueryError
 from chronicle.dates import FuzzyDateError, parse_day
 from chronicle_web.context import chronicle, story
-from chronicle_web.stories import facts
 
 
 @dataclass(frozen=True)
@@ -40,8 +39,18 @@ def read_state(default_lens: str = "official") -> ViewState:
 
 
 def last_day() -> str:
-    """The last stated day on which anything in the page's story changed."""
-    return facts(story())["last_day"] or date.today().isoformat()
+    """The last stated day on which anything in the page's story changed: the everyone lens's last change day,
+    which reads the story's rows alone (the story list's facts are counted over every story)."""
+    days = chronicle().narrative_days("everyone", story=story())
+    return days[-1] if days else date.today().isoformat()
+
+
+def whole_number(name: str) -> int:
+    """A page position from the query string (``offset``): a whole number, 0 if absent; else a 400."""
+    text = (request.args.get(name) or "0").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise InvalidQueryError(f"{name}: {text[:50]!r} is not a whole number")
+    return int(text)
 
 
 def shift(day: str, days: int) -> str:
