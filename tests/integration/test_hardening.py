@@ -270,3 +270,12 @@ def test_two_servers_started_together_on_a_fresh_folder_both_serve_with_one_key(
 def _free() -> int:
     from tests.live import free_port
     return free_port()
+
+
+@pytest.mark.parametrize("runner", [["pytest"], [sys.executable, "-m", "pytest"]], ids=["pytest", "python -m pytest"])
+def test_both_ways_of_running_the_tests_collect_the_whole_suite_from_the_root(runner):
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([*runner, "--collect-only", "-q", "-p", "no:cacheprovider"], cwd=root,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and "error" not in result.stdout.lower(), result.stdout[-2000:]
+    assert "tests/integration/test_hardening.py" in result.stdout
