@@ -277,5 +277,5 @@ def test_both_ways_of_running_the_tests_collect_the_whole_suite_from_the_root(ru
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run([*runner, "--collect-only", "-q", "-p", "no:cacheprovider"], cwd=root,
                             capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0 and "error" not in result.stdout.lower(), result.stdout[-2000:]
-    assert "tests/integration/test_hardening.py" in result.stdout
+    assert result.returncode == 0 and "ERROR" not in result.stdout, result.stdout[-2000:]
+    assert "tests/integration/test_hardening.py" in result.stdout and "tests collected" in result.stdout
