@@ -22,14 +22,16 @@ from uuid import UUID
 
 from marshmallow import ValidationError
 
-from chronicle.domain import ChronicleError, Claim, Incident, Source, Story, Topic, entry_id, natural_id
+from chronicle.domain import (
+    ChronicleError, Claim, Incident, Source, Story, Topic, entry_id, natural_id, parse_figure, parse_figures,
+    parse_original,
+)
 from chronicle.projections.names import normalise
 from chronicle.schemas import ChronicleFile
+from chronicle.validation import payload
 
 SECTIONS = ("sources", "topics", "incidents", "claims")
 KINDS = {"sources": "source", "topics": "topic", "incidents": "incident", "claims": "claim"}
-# What an event records besides its content: who, when and where it is in the log.
-_BOOKKEEPING = {"originator_id", "originator_version", "timestamp", "originator_topic", "editor", "ref"}
 
 
 class LoadError(ChronicleError):
@@ -343,9 +345,9 @@ class _Plan:
             words = {"figures": self._figures(record, later.get("figures"), "figures")} if "figures" in later else {}
             if not checked:
                 claim._revise(stated=later["stated"], text=later.get("text"), quote=later.get("quote"),
-                              figure=_figure(later.get("figure")), citations=later["citations"], note=later.get("note"),
-                              ref=ref, quote_language=later.get("quote_language"), original=_original(later.get("original")),
-                              figures=None if "figures" not in later else _checked_figures(words["figures"]))
+                              figure=parse_figure(later.get("figure")), citations=later["citations"], note=later.get("note"),
+                              ref=ref, quote_language=later.get("quote_language"), original=parse_original(later.get("original")),
+                              figures=None if "figures" not in later else (None if words["figures"] is None else parse_figures(words["figures"])))
                 return
             claim.revise(later["stated"], later.get("text"), later.get("quote"), later.get("figure"),
                          later["citations"], later.get("note"), ref=ref, quote_language=later.get("quote_language"),
@@ -399,23 +401,9 @@ class _Plan:
         raise LoadError(f"{record.where}: {field_name}: no {kind} has the slug {slug!r} in story {record.story!r}")
 
 
-def _figure(figure: dict | None) -> dict | None:
-    from chronicle.domain import parse_figure
-    return parse_figure(figure)
-
-
-def _original(original: dict | None) -> dict | None:
-    from chronicle.domain import parse_original
-    return parse_original(original)
-
-
-def _checked_figures(figures: list | None) -> list | None:
-    from chronicle.domain import parse_figures
-    return None if figures is None else parse_figures(figures)
-
-
 def _content(event: Any) -> dict:
-    return {k: v for k, v in vars(event).items() if k not in _BOOKKEEPING}
+    """What a stored and a fresh event are compared on: the payload, without where it came from in a file."""
+    return {k: v for k, v in payload(event).items() if k != "ref"}
 
 
 def _differences(stored: Any, fresh: Any, path: str = "") -> list[str]:
