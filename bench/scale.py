@@ -612,9 +612,9 @@ def measure_warm(port: int, sources: list[dict], args: argparse.Namespace, figur
         "req/s)")
     sent = sum(1 for _, headers in requests if headers) / len(requests)
     top = Counter(picks).most_common(10)
-    figures["HTTP warm mix"] = (f"{len(questions)} x 2 paths, s={args.zipf}, top 10 "
-                                f"{sum(n for _, n in top) / len(picks):.0%}, If-None-Match {sent:.0%} "
-                                f"(ETags {len(etags)}/{2 * len(questions)})")
+    figures["HTTP warm mix: paths, Zipf s, top 10, If-None-Match, ETags"] = (
+        f"{2 * len(questions)}, {args.zipf}, {sum(n for _, n in top) / len(picks):.0%}, {sent:.0%}, "
+        f"{len(etags)}/{2 * len(questions)}")
 
 
 def free_port() -> int:
