@@ -31,11 +31,10 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolClosed
 
 from chronicle.domain import ChronicleError
-from chronicle.persistence.days import change_days_query
+from chronicle.persistence.queries import POSTGRES, SharedReads
 from chronicle.projections.camps import camp_intervals
-from chronicle.projections.names import normalise
 from chronicle.projections.rows import CONTENT_COLUMNS
-from chronicle.projections.store import LAYOUT, Lens, PositionMoved, ViewBatch, ViewLocator, ViewStore
+from chronicle.projections.store import LAYOUT, PositionMoved, ViewBatch, ViewLocator, ViewStore
 
 DEFAULT_SCHEMA = "chronicle"
 _WORD = re.compile(r"[^\W_]+")
@@ -120,21 +119,6 @@ VIEW_TABLES = ("tracking", "stories", "sources", "source_camps", "source_names",
                "versions", "links", "search", "audit")
 
 ROW_COLUMNS = CONTENT_COLUMNS + ("recorded_from", "recorded_until")
-_ROW_SELECT = """
-SELECT v.*, c.slug AS claim_slug,
-       s.slug AS source_slug, s.name AS source_name, s.camp AS source_camp,
-       w.slug AS via_slug, w.name AS via_name, w.camp AS via_camp,
-       t.slug AS topic_slug, t.title AS topic_title, t.kind AS topic_kind, t.unit AS topic_unit
-FROM versions v
-JOIN claims c ON c.id = v.claim_id
-JOIN sources s ON s.id = v.source_id
-LEFT JOIN sources w ON w.id = v.via_id
-JOIN topics t ON t.id = v.topic_id
-"""
-# The lens's speakers: the sources it names, and those ever in its camps (whether a row's speaker
-# was in one of them on the day asked is checked row by row, in ``_in_lens``).
-_SPEAKERS = (" CROSS JOIN (SELECT ARRAY(SELECT DISTINCT source_id FROM source_camps "
-             "WHERE camp = ANY(%(camps)s::text[])) || %(ids)s::text[] AS ids) s_ids")
 _SEARCH_COLUMNS = ("entry_id", "kind", "story", "slug", "title", "body", "slug_words", "title_words", "body_words")
 _SEARCH_UPSERT = (
     "INSERT INTO search (entry_id, kind, story, slug, title, body, document) "
@@ -143,9 +127,6 @@ _SEARCH_UPSERT = (
     f"FROM unnest({', '.join(['%s::text[]'] * len(_SEARCH_COLUMNS))}) AS t({', '.join(_SEARCH_COLUMNS)}) "
     "ON CONFLICT (entry_id) DO UPDATE SET kind = excluded.kind, story = excluded.story, slug = excluded.slug, "
     "title = excluded.title, body = excluded.body, document = excluded.document")
-# Weights {D, C, B, A}: body 1, slug 2, title 4, as SQLite's bm25 weighs them.
-_SEARCH_WEIGHTS = "{0.25, 0, 0.5, 1}"
-_HEADLINE = 'StartSel=[, StopSel=], MaxWords=16, MinWords=6, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "'
 
 
 def split_url(url: str) -> tuple[str, str]:
@@ -233,40 +214,6 @@ def _search_query(terms: list[str]) -> str | None:
             quoted[-1] += ":*"
         phrases.append("(" + " <-> ".join(quoted) + ")")
     return " & ".join(phrases) or None
-
-
-def _in_lens(lens: Lens, params: dict, day: str = "v.stated_on") -> str:
-    """SQL for "row v is spoken or published by one of the lens's sources", in its camp on ``day``
-    (with ``_SPEAKERS`` joined)."""
-    if lens.everyone:
-        return "TRUE"
-    # By speaker id, not by joined camp, so that the plan reads the lens's sources' rows by
-    # index instead of every row stated before the day.
-    params.update(camps=sorted(lens.camps), ids=sorted(lens.source_ids))
-    speaks = [
-        f"(v.{column} = ANY(s_ids.ids) AND (v.{column} = ANY(%(ids)s::text[]) OR EXISTS (SELECT 1 "
-        f"FROM source_camps sc WHERE sc.source_id = v.{column} AND sc.camp = ANY(%(camps)s::text[]) "
-        f"AND sc.since_on <= {day} AND (sc.until_on IS NULL OR sc.until_on > {day}))))"
-        for column in ("source_id", "via_id")]
-    return f"({' OR '.join(speaks)})"
-
-
-def _change_days(story: str, lens: Lens, known_at: str | None, params: dict, pick: str, since: str = "") -> str:
-    params["story"] = story
-    return change_days_query(
-        held=f"{_recorded('v', known_at, params)} AND v.story = %(story)s", in_lens=_in_lens(lens, params),
-        join="" if lens.everyone else _SPEAKERS,
-        linked=("l.story = %(story)s" if known_at is None else "l.story = %(story)s AND l.recorded_at <= %(known_at)s"),
-        everyone=lens.everyone, pick=pick, since=since, day="%(day)s")
-
-
-def _recorded(alias: str, known_at: str | None, params: dict) -> str:
-    """SQL for "held by the chronicle at known_at" (or now)."""
-    if known_at is None:
-        return f"{alias}.recorded_until IS NULL"
-    params["known_at"] = known_at
-    return (f"{alias}.recorded_from <= %(known_at)s AND "
-            f"({alias}.recorded_until IS NULL OR {alias}.recorded_until > %(known_at)s)")
 
 
 class PostgresViewBatch(ViewBatch):
@@ -442,8 +389,13 @@ def _decode_entry(row: dict) -> dict:
     return row
 
 
-class PostgresViewStore(ViewStore):
-    """The read models in one schema; a store on the current generation follows the pointer to the next."""
+class PostgresViewStore(SharedReads, ViewStore):
+    """The read models in one schema; a store on the current generation follows the pointer to the next.
+
+    Its reads are chronicle/persistence/queries.py's.
+    """
+
+    dialect = POSTGRES
 
     def __init__(self, locator: PostgresViewLocator, schema: str, follows: bool):
         self.locator = locator
@@ -488,10 +440,6 @@ class PostgresViewStore(ViewStore):
             return 0  # a generation written before layouts (one whose schema was dropped has moved on)
         return rows[0]["version"] if rows else 0
 
-    def max_tracking_id(self, application_name: str) -> int | None:
-        rows = self._fetch("SELECT notification_id FROM tracking WHERE application_name = %s", (application_name,))
-        return rows[0]["notification_id"] if rows else None
-
     @contextmanager
     def batch(self, application_name: str, expected: int, last: int) -> Iterator[ViewBatch]:
         seen = self.schema
@@ -526,11 +474,9 @@ class PostgresViewStore(ViewStore):
 
     def fault(self, application_name: str) -> dict | None:
         try:
-            rows = self._fetch("SELECT position, event, reason, at FROM faults WHERE application_name = %s "
-                               "ORDER BY position LIMIT 1", (application_name,))
+            return super().fault(application_name)
         except errors.UndefinedTable:
             return None  # a generation written before faults were kept
-        return rows[0] if rows else None
 
     def record_fault(self, application_name: str, position: int, event: str, reason: str, at: str) -> bool:
         def insert(db: psycopg.Connection) -> bool:
@@ -539,169 +485,15 @@ class PostgresViewStore(ViewStore):
                                   (application_name, position, event, reason, at)).rowcount == 1
         return self._read(insert)
 
-    def _rows(self, where: str, params: dict, order: str, joined: str = "") -> list[dict]:
-        return self._fetch(f"{_ROW_SELECT}{joined} WHERE {where} ORDER BY {order}", params)
-
-    def narrative_rows(self, story: str, as_of: str, lens: Lens, known_at: str | None) -> list[dict]:
-        params: dict = {"as_of": as_of, "story": story}
-        where = (f"{_recorded('v', known_at, params)} AND v.story = %(story)s AND v.stated_on <= %(as_of)s "
-                 f"AND (v.stated_until IS NULL OR v.stated_until > %(as_of)s) "
-                 f"AND {_in_lens(lens, params, '%(as_of)s')}")
-        return self._rows(where, params, "t.slug, v.stated_on, c.slug, v.part", "" if lens.everyone else _SPEAKERS)
-
-    def change_days(self, story: str, lens: Lens, known_at: str | None) -> list[str]:
-        params: dict = {}
-        rows = self._fetch(f"{_change_days(story, lens, known_at, params, 'DISTINCT')} ORDER BY 1", params)
-        return [row["day"] for row in rows]
-
-    def days_around(self, story: str, day: str, lens: Lens, known_at: str | None) -> tuple[str | None, str | None]:
-        found = []
-        for pick, since in (("MAX", "<"), ("MIN", ">")):
-            params: dict = {"day": day}
-            sql = (f"SELECT {pick}(day) AS day "
-                   f"FROM ({_change_days(story, lens, known_at, params, pick, since)}) AS days")
-            found.append(self._fetch(sql, params)[0]["day"])
-        return found[0], found[1]
-
-    def links(self, claim_ids: list[str], known_at: str | None) -> list[dict]:
-        if not claim_ids:
-            return []
-        params: dict = {"ids": claim_ids}
-        when = "TRUE"
-        if known_at is not None:
-            params["known_at"] = known_at
-            when = "l.recorded_at <= %(known_at)s"
-        return self._fetch(f"""
-            SELECT l.*, a.slug AS claim_slug, b.slug AS target_slug
-            FROM links l JOIN claims a ON a.id = l.claim_id JOIN claims b ON b.id = l.target_id
-            WHERE (l.claim_id = ANY(%(ids)s) OR l.target_id = ANY(%(ids)s)) AND {when}
-            ORDER BY l.stated_on, a.slug, b.slug, l.relation""", params)
-
-    def lens_rows(self, story: str, lens: Lens, known_at: str | None, limit: int | None = None,
-                  offset: int = 0) -> list[dict]:
-        params: dict = {"story": story, "limit": limit, "offset": offset}
-        where = f"{_recorded('v', known_at, params)} AND v.story = %(story)s AND {_in_lens(lens, params)}"
-        return self._rows(where, params, "v.stated_on, c.slug, v.version, v.part LIMIT %(limit)s OFFSET %(offset)s",
-                          "" if lens.everyone else _SPEAKERS)
-
-    def claims_rows(self, claim_ids: list[str], known_at: str | None) -> list[dict]:
-        params: dict = {"claims": list(claim_ids)}
-        where = f"v.claim_id = ANY(%(claims)s::text[]) AND {_recorded('v', known_at, params)}"
-        return self._rows(where, params, "v.claim_id, v.stated_on, v.version, v.part")
-
-    def topic_rows(self, topic_id: str, known_at: str | None) -> list[dict]:
-        params: dict = {"topic": topic_id}
-        where = f"v.topic_id = %(topic)s AND {_recorded('v', known_at, params)}"
-        return self._rows(where, params, "v.stated_on, c.slug, v.version, v.part")
-
-    def claim_rows(self, claim_id: str, known_at: str | None) -> list[dict]:
-        params: dict = {"claim": claim_id}
-        where = f"v.claim_id = %(claim)s AND {_recorded('v', known_at, params)}"
-        return self._rows(where, params, "v.stated_on, v.version, v.part")
-
-    def source_rows(self, source_id: str, known_at: str | None) -> list[dict]:
-        params: dict = {"source": source_id}
-        where = (f"(v.source_id = %(source)s OR v.via_id = %(source)s) AND v.part = 0 "
-                 f"AND {_recorded('v', known_at, params)}")
-        return self._rows(where, params, "v.stated_on, c.slug, v.version")
-
     def claim_state(self, claim_id: str) -> bytes | None:
         rows = self._fetch("SELECT state FROM claims WHERE id = %s", (claim_id,))
         return bytes(rows[0]["state"]) if rows else None
 
-    def entries(self, kind: str, story: str | None = None) -> list[dict]:
-        columns = "id, story, slug" if kind == "claim" else "*"
-        where = "WHERE story = %(story)s" if story is not None and kind in STORIED else ""
-        # Slugs are unique only within a story: those of several stories are ordered by story.
-        order = "slug, story" if kind in STORIED else "slug"
-        rows = self._fetch(f"SELECT {columns} FROM {_table(kind)} {where} ORDER BY {order}", {"story": story})
-        return [_decode_entry(row) for row in rows]
-
-    def entry(self, kind: str, key: str, story: str | None = None) -> dict | None:
-        columns = "id, story, slug" if kind == "claim" else "*"
-        if story is not None and kind in STORIED:
-            where = "id = %(key)s OR (story = %(story)s AND slug = %(key)s)"
-        else:
-            where = "id = %(key)s OR slug = %(key)s"
-        # An entry by that id first, before one by that slug.
-        rows = self._fetch(f"SELECT {columns} FROM {_table(kind)} WHERE {where} ORDER BY id = %(key)s DESC LIMIT 1",
-                           {"key": key, "story": story})
-        return _decode_entry(rows[0]) if rows else None
-
-    def story_facts(self) -> list[dict]:
-        return self._fetch("""
-            SELECT s.story AS slug,
-                   (SELECT count(*) FROM topics t WHERE t.story = s.story) AS topics,
-                   (SELECT count(*) FROM incidents i WHERE i.story = s.story) AS incidents,
-                   (SELECT count(*) FROM claims c WHERE c.story = s.story) AS claims,
-                   (SELECT MIN(v.stated_on) FROM versions v
-                    WHERE v.story = s.story AND v.recorded_until IS NULL) AS first_day,
-                   (SELECT MAX(v.stated_on) FROM versions v
-                    WHERE v.story = s.story AND v.recorded_until IS NULL) AS last_day
-            FROM (SELECT slug AS story FROM stories UNION SELECT story FROM topics
-                  UNION SELECT story FROM incidents UNION SELECT story FROM claims) AS s
-            ORDER BY s.story""")
-
-    def camps(self, limit: int | None = None) -> list[str]:
-        # One index seek per camp, not a scan of every source.
-        sql = ("WITH RECURSIVE c(camp) AS (SELECT MIN(camp) FROM sources UNION ALL "
-               "SELECT (SELECT MIN(camp) FROM sources WHERE camp > c.camp) FROM c WHERE c.camp IS NOT NULL) "
-               "SELECT camp FROM c WHERE camp IS NOT NULL LIMIT %(limit)s")
-        return [row["camp"] for row in self._fetch(sql, {"limit": limit})]
-
-    def count(self, kind: str, story: str | None = None) -> int:
-        if story is not None and kind in STORIED:
-            return self._fetch(f"SELECT count(*) AS n FROM {_table(kind)} WHERE story = %s", (story,))[0]["n"]
-        return self._fetch(f"SELECT count(*) AS n FROM {_table(kind)}")[0]["n"]
-
-    def has_camp(self, camp: str) -> bool:
-        return bool(self._fetch("SELECT 1 FROM sources WHERE camp = %s LIMIT 1", (camp,)))
-
-    def find_sources(self, key: str) -> list[dict]:
-        key = normalise(key)
-        statement = ("SELECT DISTINCT s.* FROM source_names n JOIN sources s ON s.id = n.source_id "
-                     "WHERE n.key {} %s ORDER BY s.slug")
-        rows = self._fetch(statement.format("="), (key,))
-        if not rows and key:
-            like = "%" + key.replace("%", "").replace("_", "") + "%"
-            rows = self._fetch(statement.format("LIKE"), (like,))
-        return [_decode_entry(row) for row in rows]
-
-    def audit(self, after: int = 0, limit: int = 100, kind: str | None = None,
-              event: str | None = None, editor: str | None = None) -> list[dict]:
-        params = {"after": after, "limit": limit, "kind": kind, "event": event, "editor": editor}
-        return self._fetch(
-            "SELECT * FROM audit WHERE position > %(after)s "
-            "AND (%(kind)s::text IS NULL OR kind = %(kind)s) AND (%(event)s::text IS NULL OR event = %(event)s) "
-            "AND (%(editor)s::text IS NULL OR editor = %(editor)s) ORDER BY position LIMIT %(limit)s", params)
-
-    def search(self, terms: list[str], kind: str | None = None, limit: int = 50,
-               story: str | None = None) -> list[dict]:
-        query = _search_query(terms)
-        if query is None:
-            return []
-        return self._fetch(
-            "SELECT kind, entry_id AS id, story, slug, title, "
-            "ts_headline('simple', body, q, %(headline)s) AS snippet "
-            "FROM search, to_tsquery('simple', %(query)s) AS q "
-            "WHERE document @@ q AND (%(kind)s::text IS NULL OR kind = %(kind)s) "
-            "AND (%(story)s::text IS NULL OR story = %(story)s OR story IS NULL) "
-            "ORDER BY ts_rank(%(weights)s::float4[], document, q, 1) DESC, slug LIMIT %(limit)s",
-            {"query": query, "kind": kind, "limit": limit, "story": story, "headline": _HEADLINE,
-             "weights": _SEARCH_WEIGHTS})
+    def _search_query(self, terms: list[str]) -> str | None:
+        return _search_query(terms)
 
     def close(self) -> None:
         self.pool.close()
-
-
-STORIED = ("topic", "incident", "claim")
-
-
-def _table(kind: str) -> str:
-    tables = {"story": "stories", "source": "sources", "topic": "topics", "incident": "incidents", "claim": "claims"}
-    if kind not in tables:
-        raise ValueError(f"unknown kind of entry {kind!r}")
-    return tables[kind]
 
 
 class PostgresViewLocator(ViewLocator):

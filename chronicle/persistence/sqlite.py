@@ -15,11 +15,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from chronicle.persistence.days import change_days_query
+from chronicle.persistence.queries import SQLITE, SharedReads
 from chronicle.projections.camps import camp_intervals
-from chronicle.projections.names import normalise
 from chronicle.projections.rows import CONTENT_COLUMNS
-from chronicle.projections.store import LAYOUT, Lens, PositionMoved, ViewBatch, ViewLocator, ViewStore
+from chronicle.projections.store import LAYOUT, PositionMoved, ViewBatch, ViewLocator, ViewStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tracking (
@@ -88,17 +87,6 @@ _INSERT_ROW = (
     f"INSERT INTO versions ({', '.join(ROW_COLUMNS)}) "
     f"VALUES ({', '.join(':' + c for c in ROW_COLUMNS)})"
 )
-_ROW_SELECT = """
-SELECT v.*, c.slug AS claim_slug,
-       s.slug AS source_slug, s.name AS source_name, s.camp AS source_camp,
-       w.slug AS via_slug, w.name AS via_name, w.camp AS via_camp,
-       t.slug AS topic_slug, t.title AS topic_title, t.kind AS topic_kind, t.unit AS topic_unit
-FROM versions v
-JOIN claims c ON c.id = v.claim_id
-JOIN sources s ON s.id = v.source_id
-LEFT JOIN sources w ON w.id = v.via_id
-JOIN topics t ON t.id = v.topic_id
-"""
 
 
 def _connect(path: Path, expired: Callable[[], bool]) -> sqlite3.Connection:
@@ -116,15 +104,6 @@ def _connect(path: Path, expired: Callable[[], bool]) -> sqlite3.Connection:
     # cache per connection re-reads the upper levels of its indexes on every query.
     connection.execute("PRAGMA cache_size=-16384")
     return connection
-
-
-def _recorded(alias: str, known_at: str | None, params: dict) -> str:
-    """SQL for "held by the chronicle at known_at" (or now)."""
-    if known_at is None:
-        return f"{alias}.recorded_until IS NULL"
-    params["known_at"] = known_at
-    return (f"{alias}.recorded_from <= :known_at AND "
-            f"({alias}.recorded_until IS NULL OR {alias}.recorded_until > :known_at)")
 
 
 class SQLiteViewBatch(ViewBatch):
@@ -230,8 +209,10 @@ def _decode_entry(row: dict) -> dict:
     return row
 
 
-class SQLiteViewStore(ViewStore):
-    """The read models in one SQLite file."""
+class SQLiteViewStore(SharedReads, ViewStore):
+    """The read models in one SQLite file; the reads are chronicle/persistence/queries.py's."""
+
+    dialect = SQLITE
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -283,11 +264,6 @@ class SQLiteViewStore(ViewStore):
             raise
         db.execute("COMMIT")
 
-    def max_tracking_id(self, application_name: str) -> int | None:
-        row = self.db.execute("SELECT notification_id FROM tracking WHERE application_name = ?",
-                              (application_name,)).fetchone()
-        return row[0] if row else None
-
     @contextmanager
     def batch(self, application_name: str, expected: int, last: int) -> Iterator[ViewBatch]:
         with self.bounded(None), self._transaction() as db:
@@ -297,194 +273,24 @@ class SQLiteViewStore(ViewStore):
             db.execute("INSERT INTO tracking VALUES (?, ?) ON CONFLICT (application_name) "
                        "DO UPDATE SET notification_id = excluded.notification_id", (application_name, last))
 
-    def fault(self, application_name: str) -> dict | None:
-        row = self.db.execute("SELECT position, event, reason, at FROM faults WHERE application_name = ? "
-                              "ORDER BY position LIMIT 1", (application_name,)).fetchone()
-        return dict(row) if row else None
-
     def record_fault(self, application_name: str, position: int, event: str, reason: str, at: str) -> bool:
         with self.bounded(None), self._transaction() as db:
             return db.execute("INSERT OR IGNORE INTO faults VALUES (?, ?, ?, ?, ?)",
                               (application_name, position, event, reason, at)).rowcount == 1
 
-    def _rows(self, where: str, params: dict, order: str) -> list[dict]:
-        sql = f"{_ROW_SELECT} WHERE {where} ORDER BY {order}"
-        return [dict(row) for row in self.db.execute(sql, params).fetchall()]
-
-    def narrative_rows(self, story: str, as_of: str, lens: Lens, known_at: str | None) -> list[dict]:
-        params: dict = {"as_of": as_of, "story": story}
-        where = (f"{_recorded('v', known_at, params)} AND v.story = :story AND v.stated_on <= :as_of "
-                 f"AND (v.stated_until IS NULL OR v.stated_until > :as_of) "
-                 f"AND {self._in_lens(lens, params, ':as_of')}")
-        return self._rows(where, params, "t.slug, v.stated_on, c.slug, v.part")
-
-    def _in_lens(self, lens: Lens, params: dict, day: str = "v.stated_on") -> str:
-        """SQL for "row v is spoken or published by one of the lens's sources", in its camp on ``day``."""
-        if lens.everyone:
-            return "1=1"
-        # By speaker id, not by joined camp, so that the plan reads the lens's sources' rows by
-        # index instead of every row stated before the day.
-        params["speakers"] = json.dumps(self._speakers(lens))
-        params["ids"] = json.dumps(sorted(lens.source_ids))
-        params["camps"] = json.dumps(sorted(lens.camps))
-        speaks = [
-            f"(v.{column} IN (SELECT value FROM json_each(:speakers)) AND (v.{column} IN "
-            f"(SELECT value FROM json_each(:ids)) OR EXISTS (SELECT 1 FROM source_camps sc "
-            f"WHERE sc.source_id = v.{column} AND sc.camp IN (SELECT value FROM json_each(:camps)) "
-            f"AND sc.since_on <= {day} AND (sc.until_on IS NULL OR sc.until_on > {day}))))"
-            for column in ("source_id", "via_id")]
-        return f"({' OR '.join(speaks)})"
-
-    def _change_days(self, story: str, lens: Lens, known_at: str | None, params: dict, pick: str,
-                     since: str = "") -> str:
-        params["story"] = story
-        return change_days_query(
-            held=f"{_recorded('v', known_at, params)} AND v.story = :story", in_lens=self._in_lens(lens, params),
-            join="", linked=("l.story = :story" if known_at is None else "l.story = :story AND l.recorded_at <= :known_at"),
-            everyone=lens.everyone, pick=pick, since=since, day=":day")
-
-    def change_days(self, story: str, lens: Lens, known_at: str | None) -> list[str]:
-        params: dict = {}
-        sql = f"{self._change_days(story, lens, known_at, params, 'DISTINCT')} ORDER BY 1"
-        return [row[0] for row in self.db.execute(sql, params).fetchall()]
-
-    def days_around(self, story: str, day: str, lens: Lens, known_at: str | None) -> tuple[str | None, str | None]:
-        found = []
-        for pick, since in (("MAX", "<"), ("MIN", ">")):
-            params: dict = {"day": day}
-            sql = f"SELECT {pick}(day) FROM ({self._change_days(story, lens, known_at, params, pick, since)})"
-            found.append(self.db.execute(sql, params).fetchone()[0])
-        return found[0], found[1]
-
-    def _speakers(self, lens: Lens) -> list[str]:
-        """The sources a lens names, and those ever in its camps: a row's source or channel must be one."""
-        rows = self.db.execute("SELECT DISTINCT source_id FROM source_camps WHERE camp IN (SELECT value FROM json_each(?))",
-                               (json.dumps(sorted(lens.camps)),)).fetchall()
-        return sorted({row[0] for row in rows} | set(lens.source_ids))
-
-    def links(self, claim_ids: list[str], known_at: str | None) -> list[dict]:
-        if not claim_ids:
-            return []
-        params: dict = {f"c{i}": cid for i, cid in enumerate(claim_ids)}
-        marks = ", ".join(f":c{i}" for i in range(len(claim_ids)))
-        when = "1=1"
-        if known_at is not None:
-            params["known_at"] = known_at
-            when = "l.recorded_at <= :known_at"
-        sql = f"""
-            SELECT l.*, a.slug AS claim_slug, b.slug AS target_slug
-            FROM links l JOIN claims a ON a.id = l.claim_id JOIN claims b ON b.id = l.target_id
-            WHERE (l.claim_id IN ({marks}) OR l.target_id IN ({marks})) AND {when}
-            ORDER BY l.stated_on, a.slug, b.slug, l.relation"""
-        return [dict(row) for row in self.db.execute(sql, params).fetchall()]
-
-    def lens_rows(self, story: str, lens: Lens, known_at: str | None, limit: int | None = None,
-                  offset: int = 0) -> list[dict]:
-        params: dict = {"story": story, "limit": -1 if limit is None else limit, "offset": offset}
-        where = f"{_recorded('v', known_at, params)} AND v.story = :story AND {self._in_lens(lens, params)}"
-        return self._rows(where, params, "v.stated_on, c.slug, v.version, v.part LIMIT :limit OFFSET :offset")
-
-    def claims_rows(self, claim_ids: list[str], known_at: str | None) -> list[dict]:
-        params: dict = {"claims": json.dumps(list(claim_ids))}
-        where = f"v.claim_id IN (SELECT value FROM json_each(:claims)) AND {_recorded('v', known_at, params)}"
-        return self._rows(where, params, "v.claim_id, v.stated_on, v.version, v.part")
-
-    def topic_rows(self, topic_id: str, known_at: str | None) -> list[dict]:
-        params: dict = {"topic": topic_id}
-        where = f"v.topic_id = :topic AND {_recorded('v', known_at, params)}"
-        return self._rows(where, params, "v.stated_on, c.slug, v.version, v.part")
-
-    def claim_rows(self, claim_id: str, known_at: str | None) -> list[dict]:
-        params: dict = {"claim": claim_id}
-        where = f"v.claim_id = :claim AND {_recorded('v', known_at, params)}"
-        return self._rows(where, params, "v.stated_on, v.version, v.part")
-
-    def source_rows(self, source_id: str, known_at: str | None) -> list[dict]:
-        params: dict = {"source": source_id}
-        where = f"(v.source_id = :source OR v.via_id = :source) AND v.part = 0 AND {_recorded('v', known_at, params)}"
-        return self._rows(where, params, "v.stated_on, c.slug, v.version")
+    def _fetch(self, statement: str, params: dict | None = None) -> list[dict]:
+        return [dict(row) for row in self.db.execute(statement, params or {}).fetchall()]
 
     def claim_state(self, claim_id: str) -> bytes | None:
         row = self.db.execute("SELECT state FROM claims WHERE id = ?", (claim_id,)).fetchone()
         return row[0] if row else None
 
-    def entries(self, kind: str, story: str | None = None) -> list[dict]:
-        table = _table(kind)
-        columns = "id, story, slug" if kind == "claim" else "*"
-        where, params = ("WHERE story = ?", (story,)) if story is not None and kind in STORIED else ("", ())
-        order = ", story" if kind in STORIED else ""
-        rows = self.db.execute(f"SELECT {columns} FROM {table} {where} ORDER BY slug{order}", params).fetchall()
-        return [_decode_entry(dict(row)) for row in rows]
-
-    def entry(self, kind: str, key: str, story: str | None = None) -> dict | None:
-        table = _table(kind)
-        columns = "id, story, slug" if kind == "claim" else "*"
-        if story is not None and kind in STORIED:
-            sql, params = f"SELECT {columns} FROM {table} WHERE id = ? OR (story = ? AND slug = ?)", (key, story, key)
-        else:
-            sql, params = f"SELECT {columns} FROM {table} WHERE id = ? OR slug = ? ORDER BY id = ? DESC", (key, key, key)
-        row = self.db.execute(sql, params).fetchone()
-        return _decode_entry(dict(row)) if row else None
-
-    def story_facts(self) -> list[dict]:
-        sql = """
-            SELECT s.story AS slug,
-                   (SELECT count(*) FROM topics t WHERE t.story = s.story) AS topics,
-                   (SELECT count(*) FROM incidents i WHERE i.story = s.story) AS incidents,
-                   (SELECT count(*) FROM claims c WHERE c.story = s.story) AS claims,
-                   (SELECT MIN(v.stated_on) FROM versions v WHERE v.story = s.story AND v.recorded_until IS NULL) AS first_day,
-                   (SELECT MAX(v.stated_on) FROM versions v WHERE v.story = s.story AND v.recorded_until IS NULL) AS last_day
-            FROM (SELECT slug AS story FROM stories UNION SELECT story FROM topics
-                  UNION SELECT story FROM incidents UNION SELECT story FROM claims) s
-            ORDER BY s.story"""
-        return [dict(row) for row in self.db.execute(sql).fetchall()]
-
-    def camps(self, limit: int | None = None) -> list[str]:
-        # One index seek per camp, not a scan of every source.
-        sql = ("WITH RECURSIVE c(camp) AS (SELECT MIN(camp) FROM sources UNION ALL "
-               "SELECT (SELECT MIN(camp) FROM sources WHERE camp > c.camp) FROM c WHERE c.camp IS NOT NULL) "
-               "SELECT camp FROM c WHERE camp IS NOT NULL LIMIT ?")
-        return [row[0] for row in self.db.execute(sql, (-1 if limit is None else limit,)).fetchall()]
-
-    def count(self, kind: str, story: str | None = None) -> int:
-        if story is not None and kind in STORIED:
-            return self.db.execute(f"SELECT count(*) FROM {_table(kind)} WHERE story = ?", (story,)).fetchone()[0]
-        return self.db.execute(f"SELECT count(*) FROM {_table(kind)}").fetchone()[0]
-
-    def has_camp(self, camp: str) -> bool:
-        return self.db.execute("SELECT 1 FROM sources WHERE camp = ? LIMIT 1", (camp,)).fetchone() is not None
-
-    def find_sources(self, key: str) -> list[dict]:
-        key = normalise(key)
-        sql = ("SELECT DISTINCT s.* FROM source_names n JOIN sources s ON s.id = n.source_id "
-               "WHERE n.key = ? ORDER BY s.slug")
-        rows = self.db.execute(sql, (key,)).fetchall()
-        if not rows and key:
-            like = "%" + key.replace("%", "").replace("_", "") + "%"
-            rows = self.db.execute(sql.replace("n.key = ?", "n.key LIKE ?"), (like,)).fetchall()
-        return [_decode_entry(dict(row)) for row in rows]
-
-    def audit(self, after: int = 0, limit: int = 100, kind: str | None = None,
-              event: str | None = None, editor: str | None = None) -> list[dict]:
-        params: dict = {"after": after, "limit": limit, "kind": kind, "event": event, "editor": editor}
-        sql = ("SELECT * FROM audit WHERE position > :after "
-               "AND (:kind IS NULL OR kind = :kind) AND (:event IS NULL OR event = :event) "
-               "AND (:editor IS NULL OR editor = :editor) ORDER BY position LIMIT :limit")
-        return [dict(row) for row in self.db.execute(sql, params).fetchall()]
-
-    def search(self, terms: list[str], kind: str | None = None, limit: int = 50,
-               story: str | None = None) -> list[dict]:
+    def _search_query(self, terms: list[str]) -> str | None:
+        """FTS5's query: every term a phrase, the last one a prefix."""
         if not terms:
-            return []
+            return None
         query = " ".join('"' + term.replace('"', '""') + '"' for term in terms[:-1])
-        query = f'{query} "{terms[-1].replace(chr(34), chr(34) * 2)}"*'.strip()
-        sql = ("SELECT kind, entry_id AS id, story, slug, title, "
-               "snippet(search, 5, '[', ']', ' … ', 16) AS snippet FROM search "
-               "WHERE search MATCH :query AND (:kind IS NULL OR kind = :kind) "
-               "AND (:story IS NULL OR story = :story OR story IS NULL) "
-               "ORDER BY bm25(search, 0, 0, 0, 2.0, 4.0, 1.0), slug LIMIT :limit")
-        rows = self.db.execute(sql, {"query": query, "kind": kind, "limit": limit, "story": story}).fetchall()
-        return [dict(row) for row in rows]
+        return f'{query} "{terms[-1].replace(chr(34), chr(34) * 2)}"*'.strip()
 
     def close(self) -> None:
         with self._lock:
@@ -492,16 +298,6 @@ class SQLiteViewStore(ViewStore):
                 connection.close()
             self._connections.clear()
         self._local = threading.local()
-
-
-STORIED = ("topic", "incident", "claim")
-
-
-def _table(kind: str) -> str:
-    tables = {"story": "stories", "source": "sources", "topic": "topics", "incident": "incidents", "claim": "claims"}
-    if kind not in tables:
-        raise ValueError(f"unknown kind of entry {kind!r}")
-    return tables[kind]
 
 
 def _begin_immediate(db: sqlite3.Connection) -> None:
