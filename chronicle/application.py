@@ -10,13 +10,14 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
+from chronicle.answers import LRU, Answers, cached, generation
 from chronicle.dates import PARTS_OF_DAY, FuzzyDate, FuzzyDateError, parse_day
 from chronicle.domain import (
     ChronicleError, InvalidValueError, Claim, Incident, Source, Story, Topic, editor_cvar, entry_id, natural_id,
@@ -25,6 +26,8 @@ from chronicle.figures import Figure
 from chronicle.integrity import ChainReport, verify_links
 from chronicle.validation import check_aggregates
 from chronicle.projections import narrative as folds
+from chronicle.projections.camps import camp_intervals
+from chronicle.projections.changes import day_changes
 from chronicle.projections.asof import BATCH_SIZE, AsOfProjection, stamp, unavailable
 from chronicle.projections.store import Lens, ViewLocator
 
@@ -46,6 +49,9 @@ class Chronicle(Application[UUID]):
         self.view = views.current()
         self.projection = AsOfProjection(self, self.view, batch_size)
         self.behind: str | None = None
+        self.answers = Answers()
+        self._caught_up_to: tuple | None = None  # the (generation, log head) the view was last caught up to
+        self._recorded_at = LRU(64)
 
     def upgrade_view(self, progress: Callable[[int, int], None] | None = None) -> bool:
         """Rebuild the read models if the current ones were written in an older layout."""
@@ -247,8 +253,47 @@ class Chronicle(Application[UUID]):
         """Bring the view up to the end of the log, or as far as the store lets it.
 
         When the view's store cannot be written (read-only, full, unreachable), reads go on serving
-        the view as it is; :meth:`view_status` says how far behind it is and why.
+        the view as it is; :meth:`view_status` says how far behind it is and why. When the log has not
+        moved since the last catch-up (one read of its head says so), nothing else is read.
         """
+        return self._catch_up_to(self.recorder.max_notification_id() or 0, progress)
+
+    def read_position(self) -> tuple[str, int]:
+        """The view's generation and the log position a read sees, the view caught up to it first: every
+        event recorded before the read, by this process or by another, is in the answer."""
+        head = self.recorder.max_notification_id() or 0
+        self._catch_up_to(head)
+        return generation(self.view), head
+
+    def recorded_at(self, position: int) -> str | None:
+        """When the event at a log position was recorded (None before the first)."""
+        key = (generation(self.view), position)
+        found = self._recorded_at.get(key)
+        if found is None and position > 0:
+            logged = self.view.audit(position - 1, 1)
+            found = logged[0]["recorded_at"] if logged and logged[0]["position"] == position else \
+                next(self.event_log(position - 1, 1), {}).get("recorded_at")
+            self._recorded_at.put(key, found)
+        return found
+
+    def settled(self, known_at: str | None, position: int) -> bool:
+        """Whether answers as the chronicle stood at ``known_at`` can no longer change: it is before the
+        recording of the event at ``position``, so every event after it is later still."""
+        known = self.known_moment(known_at)
+        recorded = self.recorded_at(position) if known else None
+        return recorded is not None and known < recorded
+
+    def known_moment(self, known_at: str | None) -> str | None:
+        """A "known at" moment as the queries compare it; None for none, or for one they would refuse."""
+        try:
+            return _moment(known_at)
+        except InvalidQueryError:
+            return None
+
+    def _catch_up_to(self, head: int, progress: Callable[[int, int], None] | None = None) -> int:
+        seen = (generation(self.view), head)
+        if self.behind is None and self._caught_up_to == seen:
+            return 0
         try:
             processed = self.projection.catch_up(progress)
         except Exception as error:
@@ -259,6 +304,7 @@ class Chronicle(Application[UUID]):
             self.behind = _reason(error)
             return 0
         self.behind = None
+        self._caught_up_to = seen
         return processed
 
     def view_status(self) -> dict:
@@ -348,9 +394,9 @@ class Chronicle(Application[UUID]):
         """The story a new entry goes in: the one named (which must exist), else the only one."""
         return self.resolve_story(key)["slug"]
 
+    @cached
     def stories(self) -> list[dict]:
         """Every story with its title, period, counts and the last day its story changed."""
-        self.catch_up()
         facts = {f["slug"]: f for f in self.view.story_facts()}
         found = []
         for entry in self.view.entries("story"):
@@ -376,17 +422,65 @@ class Chronicle(Application[UUID]):
 
     # ----- queries
 
+    @cached
     def narrative(self, as_of: str, lens: str | None = "official", known_at: str | None = None,
                   story: str | None = None) -> dict:
         """A story's claims current on a date for a lens, by topic, as the chronicle held them then."""
-        self.catch_up()
+        return self._told(as_of, lens, known_at, story)[0]
+
+    @cached
+    def narrative_with_changes(self, as_of: str, lens: str | None = "official", known_at: str | None = None,
+                               story: str | None = None) -> dict:
+        """A narrative, and under ``changes`` what changed in it since the day before (what :meth:`diff`
+        of the two days says), read from the day's own rows and the versions they replaced that day."""
+        told, rows, links = self._told(as_of, lens, known_at, story)
+        day, lens_ = told["as_of"], self.resolve_lens(lens)
+        previous = (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+        if self._lens_moves_on(lens_, day):  # a source joined or left the lens's camps that day
+            return {**told, "changes": self.diff(previous, day, lens, known_at, story)}
+        changed = sorted({r["claim_id"] for r in rows if r["stated_on"] == day})
+        earlier = [r for r in self.view.claims_rows(changed, told["known_at"]) if r["stated_until"] == day
+                   and r["stated_on"] < day and self._in_lens_on(lens_, r, previous)] if changed else []
+        changes = day_changes(rows, earlier, links, told["topics"], day, previous)
+        return {**told, "changes": {"story": told["story"], "from": previous, "to": day, "lens": told["lens"],
+                                    "known_at": told["known_at"], **changes}}
+
+    def _told(self, as_of: str, lens: str | None, known_at: str | None, story: str | None) -> tuple:
+        """A narrative, with the index rows and links it was told from."""
         day, known = _day(as_of), _moment(known_at)
         chosen, slug = self.resolve_lens(lens), self.resolve_story(story)["slug"]
         rows = self.view.narrative_rows(slug, day, chosen, known)
         links = self.view.links(sorted({r["claim_id"] for r in rows}), known)
-        return {"story": slug, "as_of": day, "lens": chosen.name, "known_at": known,
-                "topics": folds.narrate(rows, links, day)}
+        return ({"story": slug, "as_of": day, "lens": chosen.name, "known_at": known,
+                 "topics": folds.narrate(rows, links, day)}, rows, links)
 
+    def _lens_moves_on(self, lens: Lens, day: str) -> bool:
+        """Whether a source moved into or out of one of the lens's camps on the day."""
+        return not lens.everyone and bool(lens.camps & set(self.camp_moves().get(day, [])))
+
+    @cached
+    def camp_moves(self) -> dict[str, list[str]]:
+        """The days on which sources moved camps, each with the camps they left and joined."""
+        moves: dict[str, set] = {}
+        for source in self.view.entries("source"):
+            intervals = camp_intervals(source)
+            for before, after in zip(intervals, intervals[1:]):
+                moves.setdefault(after[3], set()).update((before[2], after[2]))
+        return {day: sorted(camps) for day, camps in moves.items()}
+
+    def _in_lens_on(self, lens: Lens, row: dict, day: str) -> bool:
+        """Whether a row's source or channel was one of the lens's sources, or in one of its camps, on a day."""
+        if lens.everyone:
+            return True
+        for speaker in filter(None, (row["source_id"], row["via_id"])):
+            if speaker in lens.source_ids:
+                return True
+            entry = self.view.entry("source", speaker) or {"id": speaker, "camps": []}
+            if any(c[2] in lens.camps and c[3] <= day and (c[4] is None or c[4] > day) for c in camp_intervals(entry)):
+                return True
+        return False
+
+    @cached
     def diff(self, start: str, end: str, lens: str | None = "official", known_at: str | None = None,
              story: str | None = None) -> dict:
         """What changed in the lens's story between two dates."""
@@ -398,9 +492,9 @@ class Chronicle(Application[UUID]):
         return {"story": after["story"], "from": first, "to": last, "lens": after["lens"],
                 "known_at": after["known_at"], **folds.diff(before["topics"], after["topics"], links, first, last)}
 
+    @cached
     def topic_history(self, topic: str, known_at: str | None = None, story: str | None = None) -> dict:
         """Every version of every claim on a topic, in stated order, with who said it and why."""
-        self.catch_up()
         entry = self.resolve("topic", topic, story)
         rows = self.view.topic_rows(entry["id"], _moment(known_at))
         return {"story": entry["story"], "topic": _public(entry), "known_at": _moment(known_at),
@@ -419,6 +513,7 @@ class Chronicle(Application[UUID]):
                 "entry_version": state["_version"],
                 "versions": folds.claim_versions(rows), "corrections": corrections, "links": links}
 
+    @cached
     def timeline(self, as_of: str, lens: str | None = "official", known_at: str | None = None,
                  story: str | None = None) -> dict:
         """The lens's story as of a day: incidents in occurred order with their claims; other claims by day stated."""
@@ -460,22 +555,23 @@ class Chronicle(Application[UUID]):
         return {"claim": now.slug, "then": {"entry_version": then.version, **_words(then.versions[-1])},
                 "now": {"entry_version": now.version, **_words(now.versions[-1])}, "events": events}
 
+    @cached
     def source_claims(self, source: str, known_at: str | None = None) -> dict:
         """A source's claims (spoken or published by it), and how often it revised or retracted."""
-        self.catch_up()
         entry = self.resolve_source(source)
         rows = self.view.source_rows(entry["id"], _moment(known_at))
         versions = [folds.present_row(r) for r in rows]
         counts = {kind: sum(1 for v in versions if v["kind"] == kind) for kind in ("stated", "revised", "retracted")}
         return {"source": _public(entry), "counts": counts, "versions": versions}
 
+    @cached
     def entries(self, kind: str, story: str | None = None) -> list[dict]:
         """All sources or stories, or a story's topics or incidents."""
-        self.catch_up()
         if kind in ("source", "story"):
             return [_public(e) for e in self.view.entries(kind)]
         return [_public(e) for e in self.view.entries(kind, self.resolve_story(story)["slug"])]
 
+    @cached
     def incidents(self, occurred_from: str | None = None, occurred_to: str | None = None,
                   place: str | None = None, story: str | None = None) -> list[dict]:
         """A story's incidents that may have occurred between two days, optionally at a place; dates presented."""
@@ -488,11 +584,11 @@ class Chronicle(Application[UUID]):
                 found.append({**entry, "occurred": folds.present_date(when)})
         return sorted(found, key=lambda e: (e["occurred"]["on"], e["slug"]))
 
+    @cached
     def lens_history(self, lens: str | None = "official", known_at: str | None = None,
                      story: str | None = None, limit: int | None = None, offset: int = 0) -> dict:
         """The versions of the claims of a story in a lens, in stated order, each with what it replaced:
         all of them, or the page of ``limit`` from ``offset`` (``more`` says whether another follows)."""
-        self.catch_up()
         chosen, known, slug = self.resolve_lens(lens), _moment(known_at), self.resolve_story(story)["slug"]
         rows = self.view.lens_rows(slug, chosen, known, None if limit is None else limit + 1, offset)
         more = limit is not None and len(rows) > limit
@@ -513,27 +609,27 @@ class Chronicle(Application[UUID]):
                 before[key] = row
         return before
 
+    @cached
     def narrative_days(self, lens: str | None = "official", known_at: str | None = None,
                        story: str | None = None) -> list[str]:
         """The stated days on which a lens's narrative changed: a claim stated, revised, retracted or linked."""
-        self.catch_up()
         return self.view.change_days(self.resolve_story(story)["slug"], self.resolve_lens(lens), _moment(known_at))
 
+    @cached
     def changes_around(self, day: str, lens: str | None = "official", known_at: str | None = None,
                        story: str | None = None) -> tuple[str | None, str | None]:
         """The nearest days before and after ``day`` on which the lens's narrative changed."""
-        self.catch_up()
         return self.view.days_around(self.resolve_story(story)["slug"], _day(day), self.resolve_lens(lens),
                                      _moment(known_at))
 
+    @cached
     def camps(self, limit: int | None = None) -> list[str]:
         """The camps the chronicle's sources are in, in order (the first ``limit`` of them)."""
-        self.catch_up()
         return self.view.camps(limit)
 
+    @cached
     def count(self, kind: str, story: str | None = None) -> int:
         """How many stories or sources the chronicle holds, or topics, incidents or claims (in a story)."""
-        self.catch_up()
         return self.view.count(kind, story)
 
     def last_recorded_at(self) -> str | None:
@@ -542,19 +638,19 @@ class Chronicle(Application[UUID]):
         last = next(self.event_log(max(position - 1, 0), 1), None)
         return last["recorded_at"] if last else None
 
+    @cached
     def search(self, text: str, kind: str | None = None, limit: int = 50, story: str | None = None) -> list[dict]:
         """Claims, quotes, sources (with their aliases), topics, incidents and stories matching every word,
         in every story (or one), each hit with the story it is in."""
-        self.catch_up()
         slug = self.resolve_story(story)["slug"] if story else None
         hits = self.view.search(re.findall(r"\w+", _asked(text or "", "search")), kind, limit, slug)
         return [{**hit, "title": _clipped(hit["title"], 0, TITLE_SIZE),
                  "snippet": _clipped(hit["snippet"], (hit["snippet"] or "").find("["), SNIPPET_SIZE)} for hit in hits]
 
+    @cached
     def audit(self, after: int = 0, limit: int = 100, kind: str | None = None,
               event: str | None = None, editor: str | None = None) -> list[dict]:
         """The event log in recorded order, filtered by kind of entry, kind of event or editor."""
-        self.catch_up()
         return self.view.audit(after, limit, kind, event, editor)
 
     def event_log(self, after: int = 0, limit: int | None = None) -> Iterator[dict]:

@@ -7,6 +7,7 @@ from chronicle import schemas
 from chronicle_web.api import bp
 from chronicle_web.api import schemas as api
 from chronicle_web.api.schemas import shared
+from chronicle_web.caching import answered
 from chronicle_web.api.inputs import load_args
 from chronicle_web.api.openapi import described
 from chronicle_web.api.paging import (
@@ -26,6 +27,7 @@ def etag(version: int) -> dict:
 @bp.get(f"{STORY}/narrative")
 @described("The narrative of a lens as of a day, by topic, paged over topics", args=NarrativePagingArgs,
            out=api.NarrativePageOut, errors=(400, 404), headers=("Link",))
+@answered
 def narrative():
     """Each topic's claims current on `as_of` for the lens, with their status (current, superseded,
     retracted), as the chronicle holds them now or held them at `known_at`. A page holds `limit` topics
@@ -40,6 +42,7 @@ def narrative():
 @bp.get(f"{STORY}/diff")
 @described("What changed in a lens's story between two days", args=api.DiffArgs, out=schemas.DiffOut,
            errors=(400, 404))
+@answered
 def diff():
     """Claims added, revised, retracted, superseded and disputed between `from` and `to`."""
     args = load_args(shared(api.DiffArgs))
@@ -49,6 +52,7 @@ def diff():
 
 @bp.get(f"{STORY}/topics")
 @described("Every topic of the story", args=api.PagingArgs, out=api.TopicPageOut, errors=(400,), headers=("Link",))
+@answered
 def topics():
     """Figures and questions that the story's claims are about."""
     return _paged(chronicle().entries("topic", story()), api.TopicPageOut)
@@ -56,6 +60,7 @@ def topics():
 
 @bp.get(f"{STORY}/topics/<topic>")
 @described("One topic", out=schemas.TopicOut, errors=(404,))
+@answered
 def topic(topic: str):
     """A topic by slug (within its story) or id."""
     return shared(schemas.TopicOut).dump(chronicle().resolve("topic", topic, story()))
@@ -64,6 +69,7 @@ def topic(topic: str):
 @bp.get(f"{STORY}/topics/<topic>/history")
 @described("Every version of every claim on a topic, paged", args=PagedKnownAtArgs, out=TopicHistoryPageOut,
            errors=(400, 404), headers=("Link",))
+@answered
 def topic_history(topic: str):
     """In stated order, each with who said it, when it was recorded and what it replaced."""
     args = load_args(shared(PagedKnownAtArgs))
@@ -75,6 +81,7 @@ def topic_history(topic: str):
 @bp.get(f"{STORY}/claims")
 @described("Every claim of the story (id and slug)", args=api.PagingArgs, out=api.ClaimPageOut, errors=(400,),
            headers=("Link",))
+@answered
 def claims():
     """Every claim of the story; read one for its versions."""
     return _paged(chronicle().entries("claim", story()), api.ClaimPageOut)
@@ -93,6 +100,7 @@ def claim(claim: str):
 @bp.get(f"{STORY}/incidents")
 @described("Incidents, filtered by when they may have occurred and where", args=api.IncidentArgs,
            out=api.IncidentPageOut, errors=(400,), headers=("Link",))
+@answered
 def incidents():
     """An incident matches a date range if its (fuzzy) occurred date could fall inside it."""
     args = load_args(shared(api.IncidentArgs))
@@ -102,6 +110,7 @@ def incidents():
 
 @bp.get(f"{STORY}/incidents/<incident>")
 @described("One incident", out=schemas.IncidentDatedOut, errors=(404,))
+@answered
 def incident(incident: str):
     """An incident by slug (within its story) or id, its occurred date with its precision."""
     return shared(schemas.IncidentDatedOut).dump(find_incident(incident))
@@ -116,6 +125,7 @@ def find_incident(key: str) -> dict:
 @bp.get(f"{STORY}/lenses/<lens>/history")
 @described("Every version of every claim in a lens, in stated order, paged", args=PagedKnownAtArgs,
            out=LensHistoryPageOut, errors=(400, 404), headers=("Link",))
+@answered
 def lens_history(lens: str):
     """What the lens's sources stated, revised and retracted, day by day; the page is read from the
     database (`more` and `next` say whether another follows)."""
@@ -129,6 +139,7 @@ def lens_history(lens: str):
 @bp.get(f"{STORY}/lenses/<lens>/days")
 @described("The stated days on which a lens's narrative changed", args=api.KnownAtArgs, out=api.ChangeDaysOut,
            errors=(400, 404))
+@answered
 def change_days(lens: str):
     """A claim in the lens stated, revised, retracted or reinstated, or a link to or from one taking effect."""
     args = load_args(shared(api.KnownAtArgs))
@@ -144,6 +155,7 @@ def change_days(lens: str):
 @bp.get("/sources")
 @described("Every source (sources are shared by every story)", args=api.PagingArgs, out=api.SourcePageOut,
            errors=(400,), headers=("Link",))
+@answered
 def sources():
     """People, ministries, outlets and groups, with their camps and aliases."""
     return _paged(chronicle().entries("source"), api.SourcePageOut)
@@ -152,6 +164,7 @@ def sources():
 @bp.get("/sources/<name>")
 @described("A source by slug, name or alias, with every claim it made in every story", args=api.KnownAtArgs,
            out=schemas.SourceClaimsOut, errors=(400, 404))
+@answered
 def source(name: str):
     """"Kassym-Zhomart Tokayev" finds the source `tokayev`; an ambiguous name is a 404 naming the candidates.
     Each version says which story its claim is in (`story`)."""
@@ -162,6 +175,7 @@ def source(name: str):
 @bp.get("/events")
 @described("The event log in recorded order, cursor-paged", args=api.EventArgs, out=api.EventPageOut,
            errors=(400,), headers=("Link",))
+@answered
 def events():
     """Pass the last position you saw as `after`; `next_after` (and the Link header) give the next page."""
     args = load_args(shared(api.EventArgs))
@@ -177,6 +191,7 @@ def events():
 @bp.get("/search")
 @described("Full-text search over every story's claims, quotes, topics and incidents, the stories, and the sources "
            "(and their aliases)", args=api.SearchArgs, out=api.SearchOut, errors=(400, 404))
+@answered
 def search():
     """Every word must match; the last may be a prefix. Best matches first. Each result names its story
     (`story`; none for a source); `story=` keeps one story's (an unknown one is a 404)."""

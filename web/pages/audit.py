@@ -7,6 +7,7 @@ from flask import render_template, request
 from chronicle_web.context import chronicle
 from chronicle_web.integrity import chain_status
 from chronicle_web.pages import bp
+from chronicle_web.caching import answered
 
 PAGE = 100
 # What a reader asks for, and the events that answer it.
@@ -26,6 +27,7 @@ LABELS = {"Stated": "statement", "Revised": "revision", "Retracted": "retraction
 
 
 @bp.get("/audit")
+@answered
 def audit():
     """A page of the event log after a position, newest last, with links to the entries it touched."""
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else None

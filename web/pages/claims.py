@@ -6,10 +6,12 @@ from flask import render_template, request
 
 from chronicle_web.context import chronicle, story
 from chronicle_web.pages import STORY, bp
+from chronicle_web.caching import answered
 from chronicle_web.pages.auth import current_editor
 
 
 @bp.get(f"{STORY}/claims/<slug>")
+@answered
 def claim(slug: str):
     """Every version of a claim, the word-level changes between them, its corrections and its links."""
     known_at = (request.args.get("known_at") or "").strip() or None

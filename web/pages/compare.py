@@ -6,10 +6,12 @@ from flask import render_template, request
 
 from chronicle_web.context import chronicle, story
 from chronicle_web.pages import STORY, bp
+from chronicle_web.caching import answered
 from chronicle_web.pages.state import lens_choices, read_state
 
 
 @bp.get(f"{STORY}/compare")
+@answered
 def compare():
     """The two narratives' standing figures side by side, then every change between them."""
     state = read_state()

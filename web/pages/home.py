@@ -6,6 +6,7 @@ from flask import redirect, render_template, url_for
 
 from chronicle_web.context import chronicle, current_story
 from chronicle_web.pages import STORY, bp
+from chronicle_web.caching import answered
 from chronicle_web.pages.state import whole_number
 
 # The home page lists this many stories at a time, then links to the next ones.
@@ -13,6 +14,7 @@ PAGE = 100
 
 
 @bp.get("/")
+@answered
 def index():
     """The stories, a page at a time, each linking to its timeline (which opens on the story's last change)."""
     offset, stories = whole_number("offset"), chronicle().stories()
@@ -34,4 +36,12 @@ def story():
 @bp.app_context_processor
 def _story_context() -> dict:
     """The story a page is about (None outside a story), for the header's links."""
-    return {"current_story": current_story(), "view_status": lambda: chronicle().view_status()}
+    return {"current_story": current_story(), "view_status": view_status}
+
+
+def view_status() -> dict:
+    """The banner's view state: read from the stores only when the view is known (in memory) to be stopped or behind."""
+    app = chronicle()
+    if app.projection.stopped is None and app.behind is None:
+        return {"fault": None, "behind": None}
+    return app.view_status()

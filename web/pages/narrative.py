@@ -12,6 +12,7 @@ from flask import render_template
 from chronicle_web.api.paging import narrative_page
 from chronicle_web.context import chronicle, story
 from chronicle_web.pages import STORY, bp
+from chronicle_web.caching import answered
 from chronicle_web.pages.state import lens_choices, read_state, shift, whole_number
 
 PAGE_CLAIMS = 200
@@ -20,18 +21,19 @@ KINDS = ("added", "revised", "retracted", "superseded", "disputed")
 
 
 @bp.get(f"{STORY}/narrative")
+@answered
 def narrative():
     """The lens's narrative as of a day, grouped by topic, with each claim's status and citation."""
     state = read_state()
     offset, claim_offset = whole_number("offset"), whole_number("claim_offset")
     app, where = chronicle(), story()
-    told = app.narrative(state.as_of, state.lens, state.known_at, story=where)
+    told = app.narrative_with_changes(state.as_of, state.lens, state.known_at, story=where)
+    changes = told.pop("changes")
     titles = {g["topic"]["slug"]: g["topic"]["title"] for g in told["topics"]}
     told["topics"], paged = narrative_page(told["topics"], len(told["topics"]) or 1, offset, claim_offset,
                                            PAGE_CLAIMS)
     shown = {c["claim"] for g in told["topics"] for c in g["claims"]}
-    previous_day = shift(told["as_of"], -1)
-    changes = app.diff(previous_day, told["as_of"], state.lens, state.known_at, story=where)
+    previous_day = changes["from"]
     more = {kind: max(0, len(changes[kind]) - CHANGES) for kind in KINDS}
     changes.update({kind: changes[kind][:CHANGES] for kind in KINDS})
     before, after = app.changes_around(told["as_of"], state.lens, state.known_at, story=where)

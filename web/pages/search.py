@@ -6,11 +6,13 @@ from flask import render_template, request
 
 from chronicle_web.context import chronicle
 from chronicle_web.pages import bp
+from chronicle_web.caching import answered
 
 KINDS = {"claim": "Claims", "source": "Sources", "topic": "Topics", "incident": "Incidents", "story": "Stories"}
 
 
 @bp.get("/search")
+@answered
 def search():
     """Entries matching every word, best first, each with the passage that matched and the story it is in;
     ``story=`` keeps one story's (and the sources, which every story shares)."""

@@ -8,9 +8,11 @@ from flask import render_template, request
 
 from chronicle_web.context import chronicle
 from chronicle_web.pages import bp
+from chronicle_web.caching import answered
 
 
 @bp.get("/sources")
+@answered
 def sources():
     """Every source, by camp (a source speaks in every story)."""
     entries = sorted(chronicle().entries("source"), key=lambda s: (s["camp"] != "official", s["camp"], s["name"]))
@@ -19,6 +21,7 @@ def sources():
 
 
 @bp.get("/sources/<slug>")
+@answered
 def source(slug: str):
     """A source's aliases and every version of every claim it stated or carried, in every story."""
     known_at = (request.args.get("known_at") or "").strip() or None

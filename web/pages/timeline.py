@@ -6,10 +6,12 @@ from flask import render_template
 
 from chronicle_web.context import chronicle, story
 from chronicle_web.pages import STORY, bp
+from chronicle_web.caching import answered
 from chronicle_web.pages.state import lens_choices, read_state, shift
 
 
 @bp.get(f"{STORY}/timeline")
+@answered
 def timeline():
     """The lens's story as it stood on a day (by default the story's last change): what had happened,
     and what each source said about it."""

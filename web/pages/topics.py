@@ -9,9 +9,11 @@ from markupsafe import Markup
 from chronicle_web import charts
 from chronicle_web.context import chronicle, story
 from chronicle_web.pages import STORY, bp
+from chronicle_web.caching import answered
 
 
 @bp.get(f"{STORY}/topics")
+@answered
 def topics():
     """Every topic of the story, figures first."""
     entries = sorted(chronicle().entries("topic", story()),
@@ -20,6 +22,7 @@ def topics():
 
 
 @bp.get(f"{STORY}/topics/<slug>")
+@answered
 def topic(slug: str):
     """One topic's history: the chart (for a figure) and every version of every claim, in stated order."""
     known_at = (request.args.get("known_at") or "").strip() or None

@@ -1,0 +1,123 @@
+"""HTTP caching of the answers to questions: validators, conditional GETs and the serialised bodies.
+
+An answer is a pure function of the view's generation, the log position and the question (the URL), so
+its validators come from those: the ``ETag`` from all three, ``Last-Modified`` from when the event at that
+position was recorded. A conditional GET whose validator still matches is answered ``304 Not Modified``
+with no body; any other is answered from the body kept under the same key, serialised once.
+
+A question pinned to a ``known_at`` before the last recorded event can never change: the API marks it
+``public, max-age=31536000, immutable``; everything else is ``no-cache`` (revalidate). Pages say who is
+signed in, so they are ``private`` and ``Vary: Cookie``; an editor's pages (and any page with a message
+waiting for its reader) are neither validated nor kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from flask import Flask, Response, current_app, g, make_response, request, session
+from werkzeug.http import http_date, parse_date
+
+from chronicle.answers import LRU, reading_at
+from chronicle_web.context import chronicle
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+PAGE_IMMUTABLE = "private, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+PAGE_REVALIDATE = "private, no-cache"
+BODIES = 512  # serialised answers kept per process
+KEPT_HEADERS = ("Content-Type", "Link", "Content-Disposition")
+
+
+def register(app: Flask) -> None:
+    app.extensions["chronicle_bodies"] = LRU(int(app.config.get("CHRONICLE_CACHED_BODIES") or BODIES))
+
+
+def answered(view: Callable) -> Callable:
+    """A GET view whose answer is cached by position: validated, answered 304 when unchanged, kept serialised."""
+
+    @wraps(view)
+    def respond(*args: Any, **words: Any) -> Response:
+        page = request.blueprint != "api"
+        if page and _personal():
+            return _marked(make_response(view(*args, **words)), {"Cache-Control": PAGE_REVALIDATE})
+        app = chronicle()
+        at = app.read_position()
+        if app.behind or app.projection.stopped:  # the view is not at that position: nothing to promise
+            with reading_at(at):
+                response = make_response(view(*args, **words))
+            return _marked(response, {"Cache-Control": PAGE_REVALIDATE if page else REVALIDATE})
+        key = (*at, request.endpoint, request.root_url, request.full_path, (g.get("story") or {}).get("slug"))
+        headers = _validators(app, at[1], key, page)
+        if _not_modified(headers):
+            return Response(status=304, headers=headers)
+        response = _kept(key) or _made(key, at, view, args, words)
+        if response.status_code == 200:
+            response.headers.update(headers)
+        return response
+
+    return respond
+
+
+def _personal() -> bool:
+    """Whether the page is its reader's own: an editor is signed in, or a message waits to be shown."""
+    return bool(session.get("sid") or session.get("_flashes"))
+
+
+def _validators(app: Any, position: int, key: tuple, page: bool) -> dict:
+    known = request.args.get("known_at")
+    recorded = app.recorded_at(position)
+    settled = app.settled(known, position)
+    modified = min(recorded, app.known_moment(known)) if settled else recorded
+    tag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
+    headers = {"ETag": f'"{position}-{tag}"',
+               "Cache-Control": (PAGE_IMMUTABLE if page else IMMUTABLE) if settled else
+               (PAGE_REVALIDATE if page else REVALIDATE)}
+    if modified:
+        headers["Last-Modified"] = http_date(datetime.fromisoformat(modified))
+    if page:
+        headers["Vary"] = "Cookie"
+    return headers
+
+
+def _not_modified(headers: dict) -> bool:
+    """Whether the client's copy is current (If-None-Match first; If-Modified-Since only without it)."""
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(headers["ETag"].strip('"'))
+    since, modified = request.if_modified_since, headers.get("Last-Modified")
+    if since is None or modified is None:
+        return False
+    modified_at = parse_date(modified)
+    # A time within the last second may hide an event recorded in the same second: it validates nothing.
+    return modified_at is not None and time.time() - modified_at.timestamp() >= 1 and modified_at <= since
+
+
+def _kept(key: tuple) -> Response | None:
+    kept = current_app.extensions["chronicle_bodies"].get(key)
+    if kept is None:
+        return None
+    body, headers = kept
+    return Response(body, headers=headers)
+
+
+def _made(key: tuple, at: tuple, view: Callable, args: tuple, words: dict) -> Response:
+    modified = session.modified
+    with reading_at(at):
+        response = make_response(view(*args, **words))
+    if response.status_code == 200 and not response.is_streamed and session.modified == modified:
+        headers = [(name, value) for name, value in response.headers if name in KEPT_HEADERS]
+        current_app.extensions["chronicle_bodies"].put(key, (response.get_data(), headers))
+    return response
+
+
+def _marked(response: Response, headers: dict) -> Response:
+    for name, value in headers.items():
+        response.headers.setdefault(name, value)
+    if request.blueprint != "api":
+        response.vary.add("Cookie")
+    return response
