@@ -79,6 +79,11 @@ class Answers:
         return len(self.entries)
 
 
+def reading() -> tuple | None:
+    """The (generation, position) the current request or cached call reads at, if it is inside one."""
+    return _reading.get()
+
+
 @contextmanager
 def reading_at(at: tuple) -> Iterator[None]:
     """Answer every cached call inside the block at one (generation, position): a request reads one state."""

@@ -17,7 +17,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
-from chronicle.answers import LRU, Answers, cached, generation
+from chronicle.answers import LRU, Answers, cached, generation, reading
 from chronicle.dates import PARTS_OF_DAY, FuzzyDate, FuzzyDateError, parse_day
 from chronicle.domain import (
     ChronicleError, InvalidValueError, Claim, Incident, Source, Story, Topic, editor_cvar, entry_id, natural_id,
@@ -52,6 +52,7 @@ class Chronicle(Application[UUID]):
         self.answers = Answers()
         self._caught_up_to: tuple | None = None  # the (generation, log head) the view was last caught up to
         self._recorded_at = LRU(64)
+        self._lenses = LRU(256)
 
     def upgrade_view(self, progress: Callable[[int, int], None] | None = None) -> bool:
         """Rebuild the read models if the current ones were written in an older layout."""
@@ -372,6 +373,7 @@ class Chronicle(Application[UUID]):
             raise UnknownEntryError(f"no {kind} is called {key!r} in story {story!r}")
         return found
 
+    @cached
     def resolve_story(self, key: str | None) -> dict:
         """A story by slug or id; with none named, the chronicle's only story."""
         if key is not None:
@@ -409,6 +411,16 @@ class Chronicle(Application[UUID]):
 
     def resolve_lens(self, spec: str | None) -> Lens:
         """A lens from words: "official", "everyone", a camp, a source, or several joined by commas."""
+        at = reading()
+        if at is None:
+            return self._lens(spec)
+        found = self._lenses.get((*at, spec))  # a Lens is immutable: one is shared by a position's questions
+        if found is None:
+            found = self._lens(spec)
+            self._lenses.put((*at, spec), found)
+        return found
+
+    def _lens(self, spec: str | None) -> Lens:
         spec = _asked((spec or "everyone").strip(), "lens")
         if spec.lower() in EVERYONE:
             return Lens("everyone")

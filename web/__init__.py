@@ -33,14 +33,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     _bound_reads(app)
     _bound_expensive(app)
 
-    from chronicle_web import api, caching, errors, pages, security, stories
+    from chronicle_web import api, caching, errors, links, pages, security, stories
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
+    caching.register(app)  # before the story is resolved: a request reads at one position throughout
     stories.register(app)  # after the blueprints: it keeps the old URLs of their story routes
     errors.register(app)
     security.register(app)
-    caching.register(app)
+    links.register(app)
     return app
 
 

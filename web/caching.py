@@ -23,7 +23,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, make_response, request, session
 from werkzeug.http import http_date, parse_date
 
-from chronicle.answers import LRU, reading_at
+from chronicle.answers import LRU, reading, reading_at
 from chronicle_web.context import chronicle
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -35,7 +35,21 @@ KEPT_HEADERS = ("Content-Type", "Link", "Content-Disposition")
 
 
 def register(app: Flask) -> None:
+    """Keep serialised answers, and read an answered request at the position it first reads."""
     app.extensions["chronicle_bodies"] = LRU(int(app.config.get("CHRONICLE_CACHED_BODIES") or BODIES))
+
+    @app.url_value_preprocessor
+    def read_at_one_position(endpoint: str | None, _values: dict | None) -> None:
+        if request.method in ("GET", "HEAD") and getattr(app.view_functions.get(endpoint), "answered", False):
+            at = chronicle().read_position()
+            g.reading = (at, reading_at(at))
+            g.reading[1].__enter__()
+
+    @app.teardown_request
+    def done_reading(_error: BaseException | None) -> None:
+        reading = g.pop("reading", None)
+        if reading is not None:
+            reading[1].__exit__(None, None, None)
 
 
 def answered(view: Callable) -> Callable:
@@ -47,7 +61,7 @@ def answered(view: Callable) -> Callable:
         if page and _personal():
             return _marked(make_response(view(*args, **words)), {"Cache-Control": PAGE_REVALIDATE})
         app = chronicle()
-        at = app.read_position()
+        at = reading() or app.read_position()
         if app.behind or app.projection.stopped:  # the view is not at that position: nothing to promise
             with reading_at(at):
                 response = make_response(view(*args, **words))
@@ -61,6 +75,7 @@ def answered(view: Callable) -> Callable:
             response.headers.update(headers)
         return response
 
+    respond.answered = True
     return respond
 
 

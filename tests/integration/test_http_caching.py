@@ -126,7 +126,7 @@ def test_the_page_and_the_api_narrative_slice_copies(client):
 def test_the_caches_are_bounded(kazakhstan):
     answers = Answers(size=5)
     for number in range(20):
-        assert answers.get(("question", number), lambda: {"n": number}) == {"n": number}
+        assert answers.get(("question", number), lambda n=number: {"n": n}) == {"n": number}
     assert len(answers) == 5
     assert answers.get(("question", 19), lambda: "recomputed") == {"n": 19}
     assert answers.get(("question", 0), lambda: "recomputed") == "recomputed"

@@ -7,13 +7,13 @@ from chronicle import schemas
 from chronicle_web.api import bp
 from chronicle_web.api import schemas as api
 from chronicle_web.api.schemas import shared
-from chronicle_web.caching import answered
 from chronicle_web.api.inputs import load_args
 from chronicle_web.api.openapi import described
 from chronicle_web.api.paging import (
     LensHistoryPageOut, NarrativePagingArgs, PagedKnownAtArgs, TopicHistoryPageOut, cursor_url,
     narrative_page, next_link, offset_page, page,
 )
+from chronicle_web.caching import answered
 from chronicle_web.context import chronicle, story
 
 STORY = "/stories/<story>"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from chronicle_web.caching import answered
 from chronicle_web.context import chronicle
 from chronicle_web.integrity import chain_status
 from chronicle_web.pages import bp
-from chronicle_web.caching import answered
 
 PAGE = 100
 # What a reader asks for, and the events that answer it.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from chronicle_web.caching import answered
 from chronicle_web.context import chronicle, story
 from chronicle_web.pages import STORY, bp
-from chronicle_web.caching import answered
 from chronicle_web.pages.state import lens_choices, read_state
 
 

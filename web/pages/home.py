@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import redirect, render_template, url_for
 
+from chronicle_web.caching import answered
 from chronicle_web.context import chronicle, current_story
 from chronicle_web.pages import STORY, bp
-from chronicle_web.caching import answered
 from chronicle_web.pages.state import whole_number
 
 # The home page lists this many stories at a time, then links to the next ones.

@@ -10,9 +10,9 @@ from __future__ import annotations
 from flask import render_template
 
 from chronicle_web.api.paging import narrative_page
+from chronicle_web.caching import answered
 from chronicle_web.context import chronicle, story
 from chronicle_web.pages import STORY, bp
-from chronicle_web.caching import answered
 from chronicle_web.pages.state import lens_choices, read_state, shift, whole_number
 
 PAGE_CLAIMS = 200

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from chronicle_web.caching import answered
 from chronicle_web.context import chronicle
 from chronicle_web.pages import bp
-from chronicle_web.caching import answered
 
 KINDS = {"claim": "Claims", "source": "Sources", "topic": "Topics", "incident": "Incidents", "story": "Stories"}
 

@@ -6,9 +6,9 @@ from itertools import groupby
 
 from flask import render_template, request
 
+from chronicle_web.caching import answered
 from chronicle_web.context import chronicle
 from chronicle_web.pages import bp
-from chronicle_web.caching import answered
 
 
 @bp.get("/sources")

@@ -7,9 +7,9 @@ from flask import render_template, request
 from markupsafe import Markup
 
 from chronicle_web import charts
+from chronicle_web.caching import answered
 from chronicle_web.context import chronicle, story
 from chronicle_web.pages import STORY, bp
-from chronicle_web.caching import answered
 
 
 @bp.get(f"{STORY}/topics")
