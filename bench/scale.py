@@ -261,7 +261,7 @@ class _BareSaver:
     def __init__(self, application: Application) -> None:
         self.application = application
 
-    def save_all(self, *aggregates: object) -> int:
+    def save_all(self, *aggregates: object, catch_up: bool = False) -> int:
         return len(self.application.save(*aggregates))
 
 

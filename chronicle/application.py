@@ -28,10 +28,12 @@ from chronicle.validation import check_aggregates
 from chronicle.projections import narrative as folds
 from chronicle.projections.camps import camp_intervals
 from chronicle.projections.changes import day_changes
-from chronicle.projections.asof import BATCH_SIZE, AsOfProjection, stamp, unavailable
+from chronicle.projections.asof import BATCH_SIZE, REBUILD_BATCH, REBUILD_CLAIMS, AsOfProjection, stamp, unavailable
 from chronicle.projections.store import Lens, ViewLocator
 
 EVERYONE = ("everyone", "all", "*")
+# A view this many events (and more than it holds) behind the log is folded afresh rather than caught up.
+BULK_EVENTS = 20000
 log = logging.getLogger("chronicle")
 
 
@@ -136,7 +138,11 @@ class Chronicle(Application[UUID]):
         if figures is None:
             return None
         found = []
+        if not isinstance(figures, list):
+            raise InvalidValueError(f"figures: must be a list of figures, not {type(figures).__name__}")
         for number, figure in enumerate(figures):
+            if not isinstance(figure, dict) or not isinstance(figure.get("topic", ""), str):
+                raise InvalidValueError(f"figures[{number}]: must be a figure with the slug of its topic")
             topic = self.resolve("topic", figure.get("topic", ""), story)
             if topic["kind"] != "figure":
                 raise InvalidValueError(f"figures[{number}].topic: {topic['slug']!r} is not a figure topic")
@@ -186,6 +192,10 @@ class Chronicle(Application[UUID]):
         changes = dict(changes)
         for name, kind in (("source_id", "source"), ("via_id", "source"), ("topic_id", "topic")):
             if changes.get(name) is not None:
+                if not isinstance(changes[name], str | UUID):
+                    raise InvalidValueError(f"changes.{name}: must name a {kind} by slug or id, "
+                                            f"not {_short_repr(changes[name])}")
+                changes[name] = str(changes[name])
                 found = (self.resolve_source(changes[name]) if kind == "source"
                          else self.resolve(kind, changes[name], aggregate.story))
                 changes[name] = UUID(found["id"])
@@ -203,8 +213,12 @@ class Chronicle(Application[UUID]):
         self._commit(aggregate)
         return aggregate.version
 
-    def save_all(self, *aggregates: Any, progress: Callable[[int, int], None] | None = None) -> int:
-        """Record the pending events of many aggregates in one transaction; return how many."""
+    def save_all(self, *aggregates: Any, progress: Callable[[int, int], None] | None = None,
+                 catch_up: bool = True) -> int:
+        """Record the pending events of many aggregates in one transaction; return how many.
+
+        A bulk import records chunk after chunk with ``catch_up=False``, then calls :meth:`settle` once.
+        """
         self._refuse_while_stopped()
         check_aggregates(aggregates)
         try:
@@ -216,8 +230,22 @@ class Chronicle(Application[UUID]):
                 raise StoreUnavailableError(f"the event store cannot record now ({_reason(error)}); "
                                             "nothing was saved") from error
             raise
-        self.catch_up(progress)
+        if catch_up:
+            self.settle(progress)
         return len(recordings)
+
+    def settle(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Catch the view up after recording: incrementally, or, when the view has more events to fold
+        than it holds (a bulk import), by folding the whole log into a fresh generation whose query
+        indexes are built once at the end, then switching to it, as a rebuild does."""
+        held = self.view.max_tracking_id(self.name) or 0
+        behind = (self.recorder.max_notification_id() or 0) - held
+        if behind >= BULK_EVENTS and behind > held and not self.view_fault():
+            try:
+                return self.rebuild(progress)
+            except BrokenChainError:
+                pass  # a log that does not verify is only ever folded on an editor's say-so: catch up as usual
+        return self.catch_up(progress)
 
     def _refuse_while_stopped(self) -> None:
         fault = self.view_fault()
@@ -263,6 +291,7 @@ class Chronicle(Application[UUID]):
         """The view's generation and the log position a read sees, the view caught up to it first: every
         event recorded before the read, by this process or by another, is in the answer."""
         head = self.recorder.max_notification_id() or 0
+        self.view.follow_current()
         self._catch_up_to(head)
         return generation(self.view), head
 
@@ -327,7 +356,7 @@ class Chronicle(Application[UUID]):
                     f"the event log's hash chain is broken at position {report.broken_at} ({report.problem}); "
                     "nothing was rebuilt. Run `chronicle verify`; rebuild with --accept-broken-chain to index it anyway")
         fresh = self.views.fresh()
-        count = AsOfProjection(self, fresh, self.batch_size).catch_up(progress)
+        count = AsOfProjection(self, fresh, max(self.batch_size, REBUILD_BATCH), REBUILD_CLAIMS).catch_up(progress)
         old = self.view
         self.view = self.views.promote(fresh)
         self.projection = AsOfProjection(self, self.view, self.batch_size)
@@ -518,11 +547,11 @@ class Chronicle(Application[UUID]):
         entry = self.resolve("claim", claim, story)
         known = _moment(known_at)
         rows = self.view.claim_rows(entry["id"], known)
-        state = self.mapper.transcoder.decode(self.view.claim_state(entry["id"]))
-        corrections = [fix for fix in state.get("corrections", []) if known is None or fix["at"] <= known]
+        facts = self.view.claim_facts(entry["id"])
+        corrections = [fix for fix in facts["corrections"] if known is None or fix["at"] <= known]
         links = folds._links_by_claim(self.view.links([entry["id"]], known), None).get(entry["id"], [])
         return {"story": entry["story"], "claim": entry["slug"], "id": entry["id"], "known_at": known,
-                "entry_version": state["_version"],
+                "entry_version": facts["version"],
                 "versions": folds.claim_versions(rows), "corrections": corrections, "links": links}
 
     @cached
@@ -553,8 +582,7 @@ class Chronicle(Application[UUID]):
                 "figures": figures, "items": [items[key] for key in sorted(items)]}
 
     def _incident_ids(self, claim_id: str) -> list[str]:
-        state = self.mapper.transcoder.decode(self.view.claim_state(claim_id))
-        return [str(i) for i in state.get("incident_ids") or []]
+        return self.view.claim_facts(claim_id)["incident_ids"]
 
     def claim_since(self, claim: str, entry_version: int, story: str | None = None) -> dict:
         """A claim's latest words when its entry was at a version, its latest words now, and the events between."""
@@ -705,6 +733,11 @@ def _asked(text: Any, what: str) -> Any:
     if isinstance(text, str) and "\x00" in text:
         raise InvalidQueryError(f"{what}: {text!r} contains a NUL character (U+0000)")
     return text
+
+
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _reason(error: BaseException) -> str:

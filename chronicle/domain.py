@@ -572,6 +572,10 @@ class Claim(Aggregate):
             raise InvalidValueError(f"cannot correct {', '.join(unknown)}")
         refuse_nul(changes=changes, reason=reason)
         changes = dict(changes)
+        if version is not None and (isinstance(version, bool) or not isinstance(version, int)
+                                    or not 0 <= version < len(self.versions)):
+            raise InvalidValueError(f"version: this claim has no version {version!r} "
+                                    f"(its versions are numbered 0 to {len(self.versions) - 1})")
         if set(changes) & set(VERSION_FIELDS):
             self._check_version_correction(version, changes)
         self._correct(version=version, changes=changes, reason=reason, ref=ref)

@@ -67,6 +67,40 @@ class StoredDate(Stored):
             raise ValidationError(str(error), "edtf") from None
 
 
+class _When(fields.Nested):
+    """A stored date, checked by :class:`StoredDate`; a date that passed once is not checked again.
+
+    A chronicle's events name the same few hundred days again and again (every statement's and
+    citation's date), so the outcome of the check is remembered for the last few thousand dates.
+    """
+
+    passed: dict[tuple, bool] = {}
+    REMEMBERED = 4096
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, partial: Any = None, **kwargs: Any) -> Any:
+        key = _date_key(value)
+        if key is not None and key in self.passed:
+            return value
+        loaded = super()._deserialize(value, attr, data, partial=partial, **kwargs)
+        if key is not None:
+            if len(self.passed) >= self.REMEMBERED:
+                self.passed.clear()
+            self.passed[key] = True
+        return loaded
+
+
+def _date_key(value: Any) -> tuple | None:
+    """A stored date as a key, if it is a dict of strings (or None) under the date's own names only."""
+    if type(value) is not dict or not value.keys() <= {"edtf", "part_of_day", "note"}:
+        return None
+    key = (value.get("edtf"), value.get("part_of_day"), value.get("note"), tuple(sorted(value)))
+    return key if all(type(part) is str or part is None for part in key[:3]) else None
+
+
+def When(**kwargs: Any) -> fields.Nested:  # noqa: N802 - used like a field class
+    return _When(StoredDate, **kwargs)
+
+
 class StoredPart(Stored):
     label = Words(SHORT, required=True)
     value = Number(required=True)
@@ -100,7 +134,7 @@ class StoredCitation(Stored):
     title = Text(SHORT, allow_none=True)
     authors = fields.List(Text(SHORT), allow_none=True, validate=validate.Length(max=100))
     url = fields.Url(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=2000))
-    date = fields.Nested(StoredDate, allow_none=True)
+    date = When(allow_none=True)
     quote = Text(allow_none=True)
     locator = Text(SHORT, allow_none=True)
     note = Text(allow_none=True)
@@ -124,7 +158,7 @@ class StoryStarted(Stored):
     slug = Slug(required=True)
     title = Words(SHORT, required=True)
     description = Text(allow_none=True)
-    period = fields.Nested(StoredDate, allow_none=True)
+    period = When(allow_none=True)
 
 
 class SourceRegistered(Stored):
@@ -138,7 +172,7 @@ class SourceRegistered(Stored):
 
 class SourceMoved(Stored):
     camp = Slug(required=True)
-    since = fields.Nested(StoredDate, required=True)
+    since = When(required=True)
     note = Text(allow_none=True)
     citations = Citations(required=True)
     ref = Ref()
@@ -157,7 +191,7 @@ class IncidentRecorded(Stored):
     story = Slug(required=True)
     slug = Slug(required=True)
     title = Words(SHORT, required=True)
-    occurred = fields.Nested(StoredDate, required=True)
+    occurred = When(required=True)
     place = Text(SHORT, allow_none=True)
     description = Text(allow_none=True)
     citations = Citations(required=True)
@@ -183,19 +217,19 @@ class ClaimStated(ClaimWords):
     topic_id = fields.UUID(required=True)
     via_id = fields.UUID(allow_none=True)
     incident_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(max=100))
-    stated = fields.Nested(StoredDate, required=True)
+    stated = When(required=True)
     text = Words(required=True)
     ref = Ref()
 
 
 class ClaimRevised(ClaimWords):
-    stated = fields.Nested(StoredDate, required=True)
+    stated = When(required=True)
     ref = Ref()
     snapshot = fields.Boolean()
 
 
 class ClaimRetracted(Stored):
-    stated = fields.Nested(StoredDate, required=True)
+    stated = When(required=True)
     reason = Words(required=True)
     citations = Citations(required=True)
     ref = Ref()
@@ -203,7 +237,7 @@ class ClaimRetracted(Stored):
 
 
 class ClaimReinstated(Stored):
-    stated = fields.Nested(StoredDate, required=True)
+    stated = When(required=True)
     note = Text(allow_none=True)
     citations = Citations(required=True)
     ref = Ref()
@@ -212,7 +246,7 @@ class ClaimReinstated(Stored):
 class ClaimLinked(Stored):
     relation = fields.String(required=True, validate=validate.OneOf(RELATIONS))
     target_id = fields.UUID(required=True)
-    stated = fields.Nested(StoredDate, allow_none=True)
+    stated = When(allow_none=True)
     note = Text(allow_none=True)
     ref = Ref()
 
@@ -220,7 +254,7 @@ class ClaimLinked(Stored):
 class ClaimChanges(ClaimWords):
     """What an editorial correction of a claim may set, each to a value its read models can serve."""
 
-    stated = fields.Nested(StoredDate)
+    stated = When()
     reason = Words()
     source_id = fields.UUID()
     topic_id = fields.UUID()
@@ -239,12 +273,12 @@ class ClaimCorrected(Stored):
 
 AMENDABLE = {
     "Story": {"title": Words(SHORT), "description": Text(allow_none=True),
-              "period": fields.Nested(StoredDate, allow_none=True)},
+              "period": When(allow_none=True)},
     "Source": {"name": Words(SHORT), "camp": Slug(), "kind": fields.String(validate=validate.OneOf(SOURCE_KINDS)),
                "aliases": fields.List(Words(SHORT), validate=validate.Length(max=200)),
                "description": Text(allow_none=True)},
     "Topic": {"title": Words(SHORT), "unit": Text(SHORT, allow_none=True), "description": Text(allow_none=True)},
-    "Incident": {"title": Words(SHORT), "occurred": fields.Nested(StoredDate), "place": Text(SHORT, allow_none=True),
+    "Incident": {"title": Words(SHORT), "occurred": When(), "place": Text(SHORT, allow_none=True),
                  "description": Text(allow_none=True), "citations": Citations()},
 }
 

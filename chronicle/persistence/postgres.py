@@ -74,7 +74,7 @@ CREATE TABLE incidents (
     UNIQUE (story, slug));
 CREATE TABLE claims (
     id text COLLATE "C" PRIMARY KEY, story text COLLATE "C" NOT NULL, slug text COLLATE "C" NOT NULL,
-    state bytea NOT NULL, UNIQUE (story, slug));
+    version integer NOT NULL, incident_ids text NOT NULL, corrections text, UNIQUE (story, slug));
 CREATE TABLE versions (
     row_id bigserial PRIMARY KEY,
     claim_id text COLLATE "C" NOT NULL, version integer NOT NULL, part integer NOT NULL,
@@ -226,27 +226,17 @@ class PostgresViewBatch(ViewBatch):
     def __init__(self, db: psycopg.Connection):
         self.db = db
         self.entries: dict[str, tuple[str, dict, list[str] | None]] = {}
-        self.claims: dict[str, tuple[str, str, bytes]] = {}
+        self.claims: list[tuple] = []
         self.links: list[tuple] = []
         self.audit: list[tuple] = []
         self.texts: dict[str, dict] = {}
-        self.closes: list[tuple[int, str]] = []
+        self.closes: list[tuple] = []
         self.rows: list[dict] = []
 
-    def load_claim(self, claim_id: str) -> tuple[bytes | None, list[dict]]:
-        # One round trip for the state and the rows; the open rows are picked here, not in SQL, which
-        # keeps the plan on versions_claim in a generation too new to have statistics.
-        rows = self.db.execute("SELECT c.state AS claim_state, v.* FROM claims c JOIN versions v ON v.claim_id = c.id "
-                               "WHERE c.id = %s ORDER BY v.version", (claim_id,)).fetchall()
-        if not rows:
-            return None, []
-        state = bytes(rows[0]["claim_state"])
-        return state, [_without_state(row) for row in rows if row["recorded_until"] is None]
+    def save_claims(self, facts: list[tuple]) -> None:
+        self.claims.extend(facts)
 
-    def save_claim(self, claim_id: str, story: str, slug: str, state: bytes) -> None:
-        self.claims[claim_id] = (story, slug, state)
-
-    def close_rows(self, closes: list[tuple[int, str]]) -> None:
+    def close_rows(self, closes: list[tuple]) -> None:
         self.closes.extend(closes)
 
     def insert_rows(self, rows: list[dict]) -> None:
@@ -295,17 +285,18 @@ class PostgresViewBatch(ViewBatch):
             self._write_entries(cursor)
             if self.closes:
                 cursor.execute("UPDATE versions v SET recorded_until = c.until "
-                               "FROM unnest(%s::bigint[], %s::text[]) AS c(row_id, until) WHERE v.row_id = c.row_id",
-                               ([row_id for row_id, _ in self.closes], [until for _, until in self.closes]))
+                               "FROM unnest(%s::text[], %s::integer[], %s::integer[], %s::text[]) "
+                               "AS c(claim_id, version, part, until) WHERE v.claim_id = c.claim_id "
+                               "AND v.version = c.version AND v.part = c.part AND v.recorded_until IS NULL",
+                               tuple(list(column) for column in zip(*self.closes)))
             _copy(cursor, "versions", ROW_COLUMNS, ([row.get(c) for c in ROW_COLUMNS] for row in self.rows))
             if self.claims:
-                ids = list(self.claims)
                 cursor.execute(
-                    "INSERT INTO claims (id, story, slug, state) "
-                    "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::bytea[]) "
-                    "ON CONFLICT (id) DO UPDATE SET state = excluded.state",
-                    (ids, [self.claims[i][0] for i in ids], [self.claims[i][1] for i in ids],
-                     [self.claims[i][2] for i in ids]))
+                    "INSERT INTO claims (id, story, slug, version, incident_ids, corrections) "
+                    "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::integer[], %s::text[], %s::text[]) "
+                    "ON CONFLICT (id) DO UPDATE SET version = excluded.version, incident_ids = excluded.incident_ids, "
+                    "corrections = excluded.corrections",
+                    tuple(list(column) for column in zip(*self.claims)))
             _copy(cursor, "links", ("claim_id", "relation", "target_id", "story", "stated_on", "note", "recorded_at",
                                     "editor"), self.links)
             _copy(cursor, "audit", ("position", "recorded_at", "editor", "kind", "event", "entry_id", "summary"),
@@ -363,11 +354,6 @@ class PostgresViewBatch(ViewBatch):
                 "citations = excluded.citations",
                 [{**e, "occurred": json.dumps(e["occurred"], ensure_ascii=False),
                   "citations": json.dumps(e["citations"], ensure_ascii=False)} for e in by_kind["incident"]])
-
-
-def _without_state(row: dict) -> dict:
-    del row["claim_state"]
-    return row
 
 
 def _copy(cursor: psycopg.Cursor, table: str, columns: tuple[str, ...], rows: Any) -> None:
@@ -431,6 +417,15 @@ class PostgresViewStore(SharedReads, ViewStore):
     def _fetch(self, statement: str, params: Any = None) -> list[dict]:
         return self._read(lambda db: db.execute(statement, params).fetchall())
 
+    def follow_current(self) -> bool:
+        """Move to the generation the pointer names if another process rebuilt the view (one round trip)."""
+        if not self.follows:
+            return False
+        pointer = sql.SQL("SELECT current FROM {}.chronicle_views").format(sql.Identifier(self.locator.schema))
+        rows = self._read(lambda db: db.execute(pointer).fetchall())
+        seen = self.schema
+        return bool(rows) and rows[0]["current"] != seen and self._follow(seen)
+
     @property
     def layout(self) -> int:
         """The layout this generation was written in (0 for one older than layouts)."""
@@ -485,9 +480,13 @@ class PostgresViewStore(SharedReads, ViewStore):
                                   (application_name, position, event, reason, at)).rowcount == 1
         return self._read(insert)
 
-    def claim_state(self, claim_id: str) -> bytes | None:
-        rows = self._fetch("SELECT state FROM claims WHERE id = %s", (claim_id,))
-        return bytes(rows[0]["state"]) if rows else None
+    def claim_facts(self, claim_id: str) -> dict | None:
+        rows = self._fetch("SELECT version, incident_ids, corrections FROM claims WHERE id = %s", (claim_id,))
+        if not rows:
+            return None
+        row = rows[0]
+        return {"version": row["version"], "incident_ids": json.loads(row["incident_ids"]),
+                "corrections": json.loads(row["corrections"]) if row["corrections"] else []}
 
     def _search_query(self, terms: list[str]) -> str | None:
         return _search_query(terms)

@@ -31,11 +31,9 @@ CREATE TABLE IF NOT EXISTS stories (
 CREATE TABLE IF NOT EXISTS sources (
     id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, name TEXT NOT NULL, camp TEXT NOT NULL,
     kind TEXT, aliases TEXT NOT NULL, description TEXT, camps TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS sources_camp ON sources (camp);
 CREATE TABLE IF NOT EXISTS source_camps (
     source_id TEXT NOT NULL, number INTEGER NOT NULL, camp TEXT NOT NULL, since_on TEXT NOT NULL,
     until_on TEXT, PRIMARY KEY (source_id, number)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS source_camps_camp ON source_camps (camp, since_on);
 CREATE TABLE IF NOT EXISTS source_names (
     key TEXT NOT NULL, source_id TEXT NOT NULL, PRIMARY KEY (key, source_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS source_names_source ON source_names (source_id);
@@ -46,7 +44,8 @@ CREATE TABLE IF NOT EXISTS incidents (
     id TEXT PRIMARY KEY, story TEXT NOT NULL, slug TEXT NOT NULL, title TEXT NOT NULL, occurred TEXT NOT NULL,
     place TEXT, description TEXT, citations TEXT NOT NULL, UNIQUE (story, slug));
 CREATE TABLE IF NOT EXISTS claims (
-    id TEXT PRIMARY KEY, story TEXT NOT NULL, slug TEXT NOT NULL, state BLOB NOT NULL, UNIQUE (story, slug));
+    id TEXT PRIMARY KEY, story TEXT NOT NULL, slug TEXT NOT NULL, version INTEGER NOT NULL,
+    incident_ids TEXT NOT NULL, corrections TEXT, UNIQUE (story, slug));
 CREATE TABLE IF NOT EXISTS versions (
     row_id INTEGER PRIMARY KEY,
     claim_id TEXT NOT NULL, version INTEGER NOT NULL, part INTEGER NOT NULL, kind TEXT NOT NULL,
@@ -56,9 +55,26 @@ CREATE TABLE IF NOT EXISTS versions (
     citations TEXT, reason TEXT, note TEXT,
     recorded_at TEXT, recorded_by TEXT, corrected_at TEXT, corrected_by TEXT, correction TEXT,
     recorded_from TEXT NOT NULL, recorded_until TEXT);
+CREATE INDEX IF NOT EXISTS versions_claim ON versions (claim_id, version);
+CREATE TABLE IF NOT EXISTS links (
+    claim_id TEXT NOT NULL, relation TEXT NOT NULL, target_id TEXT NOT NULL, story TEXT NOT NULL,
+    stated_on TEXT NOT NULL, note TEXT, recorded_at TEXT NOT NULL, editor TEXT);
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
+    kind UNINDEXED, entry_id UNINDEXED, story UNINDEXED, slug, title, body,
+    tokenize = "unicode61 remove_diacritics 2");
+CREATE TABLE IF NOT EXISTS search_rows (entry_id TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit (
+    position INTEGER PRIMARY KEY, recorded_at TEXT NOT NULL, editor TEXT, kind TEXT NOT NULL,
+    event TEXT NOT NULL, entry_id TEXT NOT NULL, summary TEXT);
+"""
+
+# The indexes only queries use. A rebuild builds them once its generation is full, which is far
+# quicker than keeping them up to date row by row.
+QUERY_INDEXES = """
+CREATE INDEX IF NOT EXISTS sources_camp ON sources (camp);
+CREATE INDEX IF NOT EXISTS source_camps_camp ON source_camps (camp, since_on);
 CREATE INDEX IF NOT EXISTS versions_now ON versions (story, stated_on, stated_until)
     WHERE recorded_until IS NULL;
-CREATE INDEX IF NOT EXISTS versions_claim ON versions (claim_id, version);
 CREATE INDEX IF NOT EXISTS versions_topic ON versions (topic_id, stated_on);
 CREATE INDEX IF NOT EXISTS versions_source ON versions (source_id, stated_on);
 CREATE INDEX IF NOT EXISTS versions_via ON versions (via_id, stated_on) WHERE via_id IS NOT NULL;
@@ -67,19 +83,9 @@ CREATE INDEX IF NOT EXISTS versions_source_now ON versions (source_id, stated_on
     WHERE recorded_until IS NULL;
 CREATE INDEX IF NOT EXISTS versions_via_now ON versions (via_id, stated_on, stated_until)
     WHERE recorded_until IS NULL;
-CREATE TABLE IF NOT EXISTS links (
-    claim_id TEXT NOT NULL, relation TEXT NOT NULL, target_id TEXT NOT NULL, story TEXT NOT NULL,
-    stated_on TEXT NOT NULL, note TEXT, recorded_at TEXT NOT NULL, editor TEXT);
 CREATE INDEX IF NOT EXISTS links_from ON links (claim_id);
 CREATE INDEX IF NOT EXISTS links_to ON links (target_id);
 CREATE INDEX IF NOT EXISTS links_on ON links (story, stated_on);
-CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
-    kind UNINDEXED, entry_id UNINDEXED, story UNINDEXED, slug, title, body,
-    tokenize = "unicode61 remove_diacritics 2");
-CREATE TABLE IF NOT EXISTS search_rows (entry_id TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS audit (
-    position INTEGER PRIMARY KEY, recorded_at TEXT NOT NULL, editor TEXT, kind TEXT NOT NULL,
-    event TEXT NOT NULL, entry_id TEXT NOT NULL, summary TEXT);
 """
 
 ROW_COLUMNS = CONTENT_COLUMNS + ("recorded_from", "recorded_until")
@@ -111,27 +117,20 @@ class SQLiteViewBatch(ViewBatch):
 
     def __init__(self, connection: sqlite3.Connection):
         self.db = connection
+        self.texts: dict[str, tuple] = {}
+        self.links: list[tuple] = []
+        self.audit: list[tuple] = []
 
-    def load_claim(self, claim_id: str) -> tuple[bytes | None, list[dict]]:
-        state = self.db.execute("SELECT state FROM claims WHERE id = ?", (claim_id,)).fetchone()
-        rows = self.db.execute(
-            "SELECT * FROM versions WHERE claim_id = ? AND recorded_until IS NULL ORDER BY version",
-            (claim_id,),
-        ).fetchall()
-        return (state[0] if state else None), [dict(row) for row in rows]
-
-    def save_claim(self, claim_id: str, story: str, slug: str, state: bytes) -> None:
-        self.db.execute(
-            "INSERT INTO claims (id, story, slug, state) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET state = excluded.state",
-            (claim_id, story, slug, state),
-        )
-
-    def close_rows(self, closes: list[tuple[int, str]]) -> None:
+    def save_claims(self, facts: list[tuple]) -> None:
         self.db.executemany(
-            "UPDATE versions SET recorded_until = ? WHERE row_id = ?",
-            [(until, row_id) for row_id, until in closes],
-        )
+            "INSERT INTO claims (id, story, slug, version, incident_ids, corrections) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, incident_ids = excluded.incident_ids, "
+            "corrections = excluded.corrections", facts)
+
+    def close_rows(self, closes: list[tuple]) -> None:
+        self.db.executemany(
+            "UPDATE versions SET recorded_until = ? WHERE claim_id = ? AND version = ? AND part = ? "
+            "AND recorded_until IS NULL", [(until, claim_id, version, part) for claim_id, version, part, until in closes])
 
     def insert_rows(self, rows: list[dict]) -> None:
         self.db.executemany(_INSERT_ROW, rows)
@@ -179,27 +178,53 @@ class SQLiteViewBatch(ViewBatch):
 
     def save_link(self, claim_id: str, relation: str, target_id: str, story: str, stated_on: str,
                   note: str | None, recorded_at: str, editor: str) -> None:
-        self.db.execute(
-            "INSERT INTO links (claim_id, relation, target_id, story, stated_on, note, recorded_at, editor) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (claim_id, relation, target_id, story, stated_on, note, recorded_at, editor))
+        self.links.append((claim_id, relation, target_id, story, stated_on, note, recorded_at, editor))
 
     def log_event(self, position: int, recorded_at: str, editor: str, kind: str, event: str,
                   entry_id: str, summary: str) -> None:
-        self.db.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (position, recorded_at, editor, kind, event, entry_id, summary))
+        self.audit.append((position, recorded_at, editor, kind, event, entry_id, summary))
 
     def index_text(self, kind: str, entry_id: str, slug: str, title: str, body: str, story: str | None) -> None:
-        # An FTS5 table can only find a row fast by its rowid, so search_rows keeps each entry's;
-        # deleting by the unindexed entry_id scanned the whole index on every write.
-        found = self.db.execute("SELECT row FROM search_rows WHERE entry_id = ?", (entry_id,)).fetchone()
-        if found:
-            self.db.execute("DELETE FROM search WHERE rowid = ?", (found[0],))
-        row = self.db.execute(
-            "INSERT INTO search (rowid, kind, entry_id, story, slug, title, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (found[0] if found else None, kind, entry_id, story, slug, title, body)).lastrowid
-        if not found:
-            self.db.execute("INSERT INTO search_rows (entry_id, row) VALUES (?, ?)", (entry_id, row))
+        self.texts[entry_id] = (kind, entry_id, story, slug, title, body)
+
+    def write(self) -> None:
+        """Write what the batch buffered: links, the audit log and the full-text rows."""
+        self.db.executemany("INSERT INTO links (claim_id, relation, target_id, story, stated_on, note, recorded_at, "
+                            "editor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.links)
+        self.db.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?)", self.audit)
+        self._write_texts()
+
+    def _write_texts(self) -> None:
+        """Replace the full-text rows of the entries the batch touched, in bulk.
+
+        An FTS5 table can only find a row fast by its rowid, so search_rows keeps each entry's;
+        deleting by the unindexed entry_id would scan the whole index.
+        """
+        if not self.texts:
+            return
+        ids = list(self.texts)
+        rows: dict[str, int] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            rows.update(self.db.execute(f"SELECT entry_id, row FROM search_rows WHERE entry_id IN "
+                                        f"({', '.join('?' * len(part))})", part).fetchall())
+        last = self.db.execute("SELECT rowid FROM search ORDER BY rowid DESC LIMIT 1").fetchone()
+        self.db.executemany("DELETE FROM search WHERE rowid = ?", [(row,) for row in rows.values()])
+        following = (last[0] if last else 0) + 1
+        new = []
+        for entry_id in ids:
+            if entry_id not in rows:
+                rows[entry_id] = following
+                new.append((entry_id, following))
+                following += 1
+        self.db.executemany("INSERT INTO search (rowid, kind, entry_id, story, slug, title, body) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)", [(rows[i], *self.texts[i]) for i in ids])
+        self.db.executemany("INSERT INTO search_rows (entry_id, row) VALUES (?, ?)", new)
+
+
+def _facts(row: dict) -> dict:
+    return {"version": row["version"], "incident_ids": json.loads(row["incident_ids"]),
+            "corrections": json.loads(row["corrections"]) if row["corrections"] else []}
 
 
 def _decode_entry(row: dict) -> dict:
@@ -214,14 +239,14 @@ class SQLiteViewStore(SharedReads, ViewStore):
 
     dialect = SQLITE
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, indexed: bool = True):
         self.path = Path(path)
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         made = self.db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'tracking'").fetchone()[0]
         if not made or self.layout == LAYOUT:  # a generation of an older layout is only read, then rebuilt
-            self.db.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\n"
+            self.db.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\n{QUERY_INDEXES if indexed else ''}\n"
                                   f"{'' if made else f'PRAGMA user_version = {LAYOUT};'}\nCOMMIT;")
 
     @property
@@ -269,7 +294,9 @@ class SQLiteViewStore(SharedReads, ViewStore):
         with self.bounded(None), self._transaction() as db:
             if (self.max_tracking_id(application_name) or 0) != expected:
                 raise PositionMoved(expected)
-            yield SQLiteViewBatch(db)
+            batch = SQLiteViewBatch(db)
+            yield batch
+            batch.write()
             db.execute("INSERT INTO tracking VALUES (?, ?) ON CONFLICT (application_name) "
                        "DO UPDATE SET notification_id = excluded.notification_id", (application_name, last))
 
@@ -281,9 +308,10 @@ class SQLiteViewStore(SharedReads, ViewStore):
     def _fetch(self, statement: str, params: dict | None = None) -> list[dict]:
         return [dict(row) for row in self.db.execute(statement, params or {}).fetchall()]
 
-    def claim_state(self, claim_id: str) -> bytes | None:
-        row = self.db.execute("SELECT state FROM claims WHERE id = ?", (claim_id,)).fetchone()
-        return row[0] if row else None
+    def claim_facts(self, claim_id: str) -> dict | None:
+        row = self.db.execute("SELECT version, incident_ids, corrections FROM claims WHERE id = ?",
+                              (claim_id,)).fetchone()
+        return _facts(dict(row)) if row else None
 
     def _search_query(self, terms: list[str]) -> str | None:
         """FTS5's query: every term a phrase, the last one a prefix."""
@@ -327,10 +355,13 @@ class SQLiteViewLocator(ViewLocator):
         return SQLiteViewStore(self.directory / self.pointer.read_text().strip())
 
     def fresh(self) -> ViewStore:
-        return SQLiteViewStore(self.directory / self._new_name())
+        return SQLiteViewStore(self.directory / self._new_name(), indexed=False)
 
     def promote(self, store: ViewStore) -> ViewStore:
         assert isinstance(store, SQLiteViewStore)
+        store.db.executescript(f"BEGIN IMMEDIATE;\n{QUERY_INDEXES}\nCOMMIT;")
+        # A rebuild writes its generation in large transactions: give the log's pages back to the file.
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         previous = self.pointer.read_text().strip() if self.pointer.exists() else None
         self._point_to(store.path.name)
         if previous and previous != store.path.name:

@@ -16,11 +16,16 @@ from datetime import datetime, timezone
 from typing import Any
 
 from chronicle.domain import Claim, Incident, Source, Story, Topic, camp_on, day_of, natural_id
+from chronicle.projections.claims import (CACHED_CLAIMS, ClaimCache, Folded, annotate, claim_facts, claim_words,
+                                          events_before, refold, touched_versions)
 from chronicle.projections.names import name_keys
 from chronicle.projections.rows import derive_rows, row_key
 from chronicle.projections.store import PositionMoved, ViewBatch, ViewStore
 
 BATCH_SIZE = 2000
+# A rebuild folds the whole log at once: larger transactions, and more claims kept folded between them.
+REBUILD_BATCH = 10000
+REBUILD_CLAIMS = 20000
 log = logging.getLogger("chronicle.projection")
 
 
@@ -41,10 +46,11 @@ def stamp(moment: datetime) -> str:
 class AsOfProjection:
     """Keeps a view store caught up with an application's event log."""
 
-    def __init__(self, app: Any, store: ViewStore, batch_size: int = BATCH_SIZE):
+    def __init__(self, app: Any, store: ViewStore, batch_size: int = BATCH_SIZE, cached_claims: int = CACHED_CLAIMS):
         self.app = app
         self.store = store
         self.batch_size = batch_size
+        self.cache = ClaimCache(cached_claims)
         self.stopped: dict | None = None  # the fault the last catch-up stopped at, if any
 
     def lag(self) -> int:
@@ -112,22 +118,29 @@ class AsOfProjection:
 
     def _process(self, position: int, notifications: Sequence[Any]) -> None:
         mapper = self.app.mapper
-        with self.store.batch(self.app.name, position, notifications[-1].id) as batch:
-            folder = _BatchFolder(batch, mapper.transcoder)
-            for notification in notifications:
-                folder.apply(notification.id, mapper.to_domain_event(notification))
-            folder.flush()
+        self.cache.start(position)
+        try:
+            with self.store.batch(self.app.name, position, notifications[-1].id) as batch:
+                folder = _BatchFolder(batch, self.cache, self.app)
+                for notification in notifications:
+                    folder.apply(notification.id, mapper.to_domain_event(notification))
+                folder.flush()
+        except BaseException:
+            self.cache.clear()  # folded claims were changed in place by a batch that did not commit
+            raise
+        self.cache.committed(notifications[-1].id)
 
 
 class _BatchFolder:
-    """Folds one batch of events, keeping touched claims in memory until the batch ends."""
+    """Folds one batch of events into rows: claims come from the working set, or are folded again."""
 
-    def __init__(self, batch: ViewBatch, transcoder: Any):
+    def __init__(self, batch: ViewBatch, cache: ClaimCache, app: Any):
         self.batch = batch
-        self.transcoder = transcoder
-        self.claims: dict[str, Claim] = {}
-        self.open_rows: dict[str, list[dict]] = {}
-        self.closed_stored: list[tuple[int, str]] = []
+        self.cache = cache
+        self.app = app
+        self.touched: dict[str, Folded] = {}
+        self.new_rows: set[int] = set()  # ids of the row dicts first opened in this batch
+        self.closed_stored: list[tuple] = []
         self.finished_rows: list[dict] = []
         self.stories: set[str] = set()
 
@@ -143,14 +156,13 @@ class _BatchFolder:
             self.batch.save_story({"id": story_id, "slug": slug, "title": slug, "description": None, "period": None})
 
     def apply(self, position: int, event: Any) -> None:
-        at, editor = stamp(event.timestamp), getattr(event, "editor", "system")
+        at, editor, entry_id = stamp(event.timestamp), getattr(event, "editor", "system"), str(event.originator_id)
         if isinstance(event, Claim.Event):
             kind = "claim"
-            self._apply_claim(event, at, editor)
+            self._apply_claim(entry_id, event, at, editor)
         else:
             kind = self._apply_entry(event, at)
-        self.batch.log_event(position, at, editor, kind, type(event).__name__,
-                             str(event.originator_id), _summary(event))
+        self.batch.log_event(position, at, editor, kind, type(event).__name__, entry_id, _summary(event))
 
     def _apply_entry(self, event: Any, at: str) -> str:
         """Fold a story, source, topic or incident event; return which kind of entry it was."""
@@ -191,65 +203,61 @@ class _BatchFolder:
                                   " ".join(filter(None, [entry.get("place"), entry.get("description")])), story)
         return kind
 
-    def _apply_claim(self, event: Any, at: str, editor: str) -> None:
-        claim_id = str(event.originator_id)
-        claim = self._load_claim(claim_id, isinstance(event, Claim.Stated))
-        claim = event.mutate(claim)
+    def _apply_claim(self, claim_id: str, event: Any, at: str, editor: str) -> None:
+        folded = self._folded(claim_id, event)
+        folded.claim = event.mutate(folded.claim)
+        claim = folded.claim
         if isinstance(event, Claim.Stated):
             self._ensure_story(claim.story)
-        _annotate(claim, event, at, editor)
-        self.claims[claim_id] = claim
+        annotate(claim, event, at, editor)
+        self.touched[claim_id] = folded
         if isinstance(event, Claim.Linked):
             link = claim.links[-1]
             stated = link["stated"] or claim.versions[0]["stated"]
             self.batch.save_link(claim_id, link["relation"], str(link["target_id"]), claim.story, day_of(stated),
                                  link["note"], at, editor)
-        self._reindex(claim_id, claim, at, _touched_versions(claim, event))
+        self._reindex(folded, at, touched_versions(event))
 
-    def _load_claim(self, claim_id: str, created: bool) -> Claim | None:
-        if claim_id in self.claims:
-            return self.claims[claim_id]
-        if created:
-            # A claim's first event: the view holds nothing of it, so there is nothing to read.
-            self.open_rows[claim_id] = []
-            return None
-        state, rows = self.batch.load_claim(claim_id)
-        self.open_rows[claim_id] = rows
-        if state is None:
-            return None
-        claim = object.__new__(Claim)
-        claim.__dict__.update(self.transcoder.decode(state))
-        claim.__dict__["_pending_events"] = []
-        return claim
+    def _folded(self, claim_id: str, event: Any) -> Folded:
+        folded = self.touched.get(claim_id) or self.cache.get(claim_id)
+        if folded is None:
+            # A claim's first event has nothing before it; any other was folded before this batch.
+            folded = Folded(None, []) if isinstance(event, Claim.Stated) else refold(
+                events_before(self.app, claim_id, event.originator_version), stamp)
+            self.cache.put(claim_id, folded)
+        return folded
 
-    def _reindex(self, claim_id: str, claim: Claim, at: str, numbers: list[int] | None) -> None:
+    def _reindex(self, folded: Folded, at: str, numbers: list[int] | None) -> None:
         """Close the rows the event made stale and open the rows it made true."""
-        wanted = {row_key(row): row for row in derive_rows(claim, numbers)}
+        wanted = {row_key(row): row for row in derive_rows(folded.claim, numbers)}
         kept = []
-        for row in self.open_rows.get(claim_id, []):
+        for row in folded.rows:
             if numbers is not None and row["version"] not in numbers:
                 kept.append(row)
             elif row_key(row) in wanted:
                 kept.append(row)
                 del wanted[row_key(row)]
-            elif row.get("row_id") is not None:
-                self.closed_stored.append((row["row_id"], at))
-            else:
+            elif id(row) in self.new_rows:
+                self.new_rows.discard(id(row))
                 self.finished_rows.append({**row, "recorded_until": at})
-        kept.extend({**row, "recorded_from": at, "recorded_until": None} for row in wanted.values())
-        self.open_rows[claim_id] = kept
+            else:
+                self.closed_stored.append((row["claim_id"], row["version"], row["part"], at))
+        for row in wanted.values():
+            row.update(recorded_from=at, recorded_until=None)
+            self.new_rows.add(id(row))
+            kept.append(row)
+        folded.rows = kept
 
     def flush(self) -> None:
-        """Write what the batch changed: closed rows, new rows and claim states."""
+        """Write what the batch changed: closed rows, new rows, claims and their words."""
         self.batch.close_rows(self.closed_stored)
         new_rows = self.finished_rows + [
-            row for rows in self.open_rows.values() for row in rows if row.get("row_id") is None
-        ]
+            row for folded in self.touched.values() for row in folded.rows if id(row) in self.new_rows]
         self.batch.insert_rows(new_rows)
-        for claim_id, claim in self.claims.items():
-            state = {k: v for k, v in claim.__dict__.items() if k != "_pending_events"}
-            self.batch.save_claim(claim_id, claim.story, claim.slug, self.transcoder.encode(state))
-            self.batch.index_text("claim", claim_id, claim.slug, claim.versions[-1]["text"], _claim_words(claim),
+        claims = [folded.claim for folded in self.touched.values()]
+        self.batch.save_claims([claim_facts(claim) for claim in claims])
+        for claim in claims:
+            self.batch.index_text("claim", str(claim.id), claim.slug, claim.versions[-1]["text"], claim_words(claim),
                                   claim.story)
 
 
@@ -257,44 +265,9 @@ CREATED_KINDS = {Story.Started: "story", Source.Registered: "source", Topic.Open
                  Incident.Recorded: "incident"}
 
 
-def _claim_words(claim: Claim) -> str:
-    """Everything searchable in a claim: every version's words, reasons, notes and cited quotes."""
-    words = []
-    for version in claim.versions:
-        original = version.get("original") or {}
-        words.extend([version["text"], version["quote"], original.get("text"), version["reason"], version["note"]])
-        words.extend(c.get("quote") for c in version["citations"])
-    return " ".join(dict.fromkeys(w for w in words if w))
-
-
-def _touched_versions(claim: Claim, event: Any) -> list[int] | None:
-    """The versions whose rows an event can change; None for all of them.
-
-    A version placed by its stated day can land between two others, and what it says can flow
-    into the versions after it, so anything but a statement or a link re-derives the claim.
-    """
-    if isinstance(event, Claim.Stated):
-        return [0]
-    if isinstance(event, Claim.Linked):
-        return []
-    return None
-
-
 def _created_fields(event: Any) -> dict:
     skip = {"originator_id", "originator_version", "timestamp", "originator_topic", "editor"}
     return {k: v for k, v in vars(event).items() if k not in skip}
-
-
-def _annotate(claim: Claim, event: Any, at: str, editor: str) -> None:
-    """Add to the folded claim what only the log knows: when and by whom each part was recorded."""
-    if isinstance(event, (Claim.Stated, Claim.Revised, Claim.Retracted, Claim.Reinstated)):
-        claim.version_numbered(len(claim.versions) - 1).update({"recorded_at": at, "recorded_by": editor})
-    elif isinstance(event, Claim.Corrected):
-        fix = {"at": at, "by": editor, "reason": event.reason, "version": event.version,
-               "fields": sorted(event.changes)}
-        claim.__dict__.setdefault("corrections", []).append(fix)
-        if event.version is not None:
-            claim.version_numbered(event.version).setdefault("corrections", []).append(fix)
 
 
 def _summary(event: Any) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any
 
 from chronicle.dates import FuzzyDate
@@ -16,10 +17,20 @@ from chronicle.figures import Figure
 CHALLENGES = ("disputes", "contradicts")
 
 
+@lru_cache(maxsize=4096)
+def _stated(stored: str) -> dict[str, Any]:
+    """A stored date as presented (a chronicle's rows name the same few hundred days again and again)."""
+    return present_date(FuzzyDate.from_dict(json.loads(stored)))
+
+
+@lru_cache(maxsize=4096)
+def _figure(stored: str) -> Figure:
+    return Figure.from_dict(json.loads(stored))
+
+
 def present_row(row: dict) -> dict[str, Any]:
     """One claim version as plain data: who, when, what, and where it came from."""
-    stated = FuzzyDate.from_dict(json.loads(row["stated"]))
-    figure = Figure.from_dict(json.loads(row["figure"])) if row["figure"] else None
+    figure = _figure(row["figure"]) if row["figure"] else None
     return {
         "story": row["story"],
         "claim": row["claim_slug"],
@@ -31,7 +42,7 @@ def present_row(row: dict) -> dict[str, Any]:
         "source": {"slug": row["source_slug"], "name": row["source_name"], "camp": row["source_camp"]},
         "via": ({"slug": row["via_slug"], "name": row["via_name"], "camp": row["via_camp"]}
                 if row.get("via_slug") else None),
-        "stated": present_date(stated),
+        "stated": dict(_stated(row["stated"])),
         "text": row["text"],
         "quote": row["quote"],
         "quote_language": row["quote_language"],

@@ -12,7 +12,8 @@ from typing import Any
 
 from chronicle.domain import Claim, Source, camp_on, day_of
 from chronicle.projections import narrative as folds
-from chronicle.projections.asof import CREATED_KINDS, _annotate, stamp
+from chronicle.projections.asof import CREATED_KINDS, stamp
+from chronicle.projections.claims import annotate
 from chronicle.projections.rows import derive_rows
 from chronicle.projections.store import Lens
 
@@ -30,7 +31,7 @@ def replay(app: Any, known_at: str | None = None) -> dict[str, dict]:
         entry_id = str(event.originator_id)
         if isinstance(event, Claim.Event):
             claim = event.mutate(claims.get(entry_id))
-            _annotate(claim, event, at, event.editor)
+            annotate(claim, event, at, event.editor)
             claims[entry_id] = claim
             if isinstance(event, Claim.Linked):
                 links.append({"claim_id": entry_id, **claim.links[-1], "recorded_at": at})

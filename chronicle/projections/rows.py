@@ -11,6 +11,7 @@ that ends its stated interval, or an editor's correction of its content) makes i
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,12 +31,13 @@ def derive_rows(claim: Claim, numbers: Iterable[int] | None = None) -> list[dict
     """Versions of the claim (all, or those numbered) as index rows, with their stated intervals."""
     versions = claim.versions
     wanted = None if numbers is None else set(numbers)
+    ids = (str(claim.id), str(claim.source_id), str(claim.via_id) if claim.via_id else None, str(claim.topic_id))
     rows = []
     for place, version in enumerate(versions):
         if wanted is not None and version["number"] not in wanted:
             continue
         following = versions[place + 1] if place + 1 < len(versions) else None
-        row = _row(claim, version, following)
+        row = _row(claim, ids, version, following)
         rows.append(row)
         for part, other in enumerate(version.get("figures") or [], start=1):
             figure = {k: v for k, v in other.items() if k != "topic_id"}
@@ -44,18 +46,19 @@ def derive_rows(claim: Claim, numbers: Iterable[int] | None = None) -> list[dict
     return rows
 
 
-def _row(claim: Claim, version: dict, following: dict | None) -> dict[str, Any]:
+def _row(claim: Claim, ids: tuple, version: dict, following: dict | None) -> dict[str, Any]:
     figure = Figure.from_dict(version["figure"])
     last_fix = version.get("corrections", [])[-1:] or [{}]
+    claim_id, source_id, via_id, topic_id = ids
     return {
-        "claim_id": str(claim.id),
+        "claim_id": claim_id,
         "version": version["number"],
         "part": 0,
         "kind": version["kind"],
         "story": claim.story,
-        "source_id": str(claim.source_id),
-        "via_id": str(claim.via_id) if claim.via_id else None,
-        "topic_id": str(claim.topic_id),
+        "source_id": source_id,
+        "via_id": via_id,
+        "topic_id": topic_id,
         "stated_on": day_of(version["stated"]),
         "stated_until": day_of(following["stated"]) if following else None,
         "next_kind": following["kind"] if following else None,
@@ -77,12 +80,14 @@ def _row(claim: Claim, version: dict, following: dict | None) -> dict[str, Any]:
     }
 
 
-def row_key(row: dict[str, Any]) -> tuple:
-    """What makes two rows the same entry: everything but their recorded interval."""
-    return tuple(row[column] for column in CONTENT_COLUMNS)
+# What makes two rows the same entry: everything but their recorded interval.
+row_key = operator.itemgetter(*CONTENT_COLUMNS)
+
+# One encoder for every row: json.dumps with options builds a new one on each call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode
 
 
 def _json(value: Any) -> str | None:
     if value is None:
         return None
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return _ENCODE(value)

@@ -11,7 +11,7 @@ from typing import Any
 
 # The layout of a view generation. A view of another layout (written by an earlier release) is not
 # read: the application rebuilds the read models from the log into a fresh generation.
-LAYOUT = 2
+LAYOUT = 3
 
 
 @dataclass(frozen=True)
@@ -31,15 +31,12 @@ class ViewBatch(ABC):
     """One transaction of the projection: reads of current state, then writes, then tracking."""
 
     @abstractmethod
-    def load_claim(self, claim_id: str) -> tuple[bytes | None, list[dict]]:
-        """The claim's folded state and its open index rows (each with its ``row_id``)."""
+    def save_claims(self, facts: list[tuple]) -> None:
+        """Write claims: (id, story, slug, entry version, incident ids as JSON, corrections as JSON or None)."""
 
     @abstractmethod
-    def save_claim(self, claim_id: str, story: str, slug: str, state: bytes) -> None: ...
-
-    @abstractmethod
-    def close_rows(self, closes: list[tuple[int, str]]) -> None:
-        """Set ``recorded_until`` on stored rows: (row_id, when) pairs."""
+    def close_rows(self, closes: list[tuple]) -> None:
+        """Set ``recorded_until`` on open rows: (claim_id, version, part, when)."""
 
     @abstractmethod
     def insert_rows(self, rows: list[dict]) -> None: ...
@@ -84,6 +81,11 @@ class ViewStore(ABC):
         """Give up on this thread's reads that run past ``seconds`` from now (stores without
         per-request bounds bound each statement instead)."""
         yield
+
+    def follow_current(self) -> bool:
+        """Move to the current generation if another process promoted a rebuilt one; whether it moved.
+        (A store whose generation cannot be replaced under it does nothing.)"""
+        return False
 
     @property
     @abstractmethod
@@ -134,7 +136,8 @@ class ViewStore(ABC):
     def source_rows(self, source_id: str, known_at: str | None) -> list[dict]: ...
 
     @abstractmethod
-    def claim_state(self, claim_id: str) -> bytes | None: ...
+    def claim_facts(self, claim_id: str) -> dict | None:
+        """A claim's entry version, incident ids and editorial corrections (as recorded, each with ``at``)."""
 
     @abstractmethod
     def entries(self, kind: str, story: str | None = None) -> list[dict]:
