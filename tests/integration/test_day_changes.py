@@ -34,3 +34,13 @@ def test_the_days_changes_equal_the_diff_as_known_earlier(kazakhstan):
     for day in kazakhstan.narrative_days("everyone")[::3]:
         told = kazakhstan.narrative_with_changes(day, "official", known)
         assert told["changes"] == kazakhstan.diff(_day_before(day), day, "official", known), day
+
+
+def test_the_days_changes_equal_the_diff_when_a_source_moves_camp(kazakhstan):
+    with kazakhstan.editing_as("test"):
+        kazakhstan.move_source("opendemocracy-reporters", "official", "2022-01-08", note="a test move")
+        kazakhstan.move_source("tokayev", "opposition", "2022-01-10", note="a test move")
+    for day in ("2022-01-08", "2022-01-09", "2022-01-10", "2022-01-11"):
+        for lens in ("official", "opposition", "camp:independent-media", "everyone"):
+            told = kazakhstan.narrative_with_changes(day, lens)
+            assert told["changes"] == kazakhstan.diff(_day_before(day), day, lens), (day, lens)
