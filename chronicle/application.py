@@ -217,12 +217,24 @@ class Chronicle(Application[UUID]):
                  catch_up: bool = True) -> int:
         """Record the pending events of many aggregates in one transaction; return how many.
 
-        A bulk import records chunk after chunk with ``catch_up=False``, then calls :meth:`settle` once.
+        A bulk import records chunk after chunk with ``catch_up=False`` (or through chronicle.bulk),
+        then calls :meth:`settle` once.
         """
         self._refuse_while_stopped()
         check_aggregates(aggregates)
+        count = self._recorded(aggregates)
+        if catch_up:
+            self.settle(progress)
+        return count
+
+    def save_events(self, events: list) -> int:
+        """Record events whose stored schemas chronicle.bulk has checked, in one transaction, without catching up."""
+        self._refuse_while_stopped()
+        return self._recorded(events)
+
+    def _recorded(self, objects: Any) -> int:
         try:
-            recordings = self.save(*aggregates)
+            return len(self.save(*objects))
         except IntegrityError as error:
             raise ConcurrentWriteError("another writer recorded these entries first; nothing was saved") from error
         except Exception as error:
@@ -230,9 +242,6 @@ class Chronicle(Application[UUID]):
                 raise StoreUnavailableError(f"the event store cannot record now ({_reason(error)}); "
                                             "nothing was saved") from error
             raise
-        if catch_up:
-            self.settle(progress)
-        return len(recordings)
 
     def settle(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Catch the view up after recording: incrementally, or, when the view has more events to fold
