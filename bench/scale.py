@@ -27,6 +27,15 @@ For each store it prints, measured in the same run, each figure beside its basel
        API) after one pass over the set; 30% of requests send If-None-Match with the ETag that
        question's earlier answer carried, as a browser would, and 304s are counted and rated
        apart from 200s (none when the server sends no ETags);
+     and two baselines, each with the same client, --workers processes, --threads, --connections and
+     --http-seconds, so that a missed target can be told from this machine's physical limit:
+     - chronicle's cheapest route: its own app answering its cheapest GET (/api/v1/stories?limit=1: a
+       handful of stories, not cached) through all of its before/after request hooks, so the hooks' cost
+       shows apart from the answers' ("HTTP chronicle cheapest route");
+     - bare Flask hello: the same server stack (bench/server.py: waitress, SO_REUSEPORT) serving
+       bench/hello.py, a minimal Flask app whose one route returns a fixed JSON body about the size of a
+       304, with none of chronicle's hooks ("HTTP bare Flask hello"); the targets table shows each cold
+       and warm rate's ratio to both ("warm mix / bare hello: 0.41");
   6. a rebuild of every read model from the log, in seconds per million events, next to reading
      and decoding the whole log through eventsourcing's recorder and mapper with no projection
      (select_notifications in batches + mapper.to_domain_event), the bound of any rebuild;
@@ -561,8 +570,7 @@ def measure_http(settings: Settings, args: argparse.Namespace, figures: Figures)
     env = {**os.environ, "CHRONICLE_DATA": str(settings.data_dir), "PYTHONPATH": str(ROOT)}
     if settings.database_url:
         env["CHRONICLE_DATABASE_URL"] = settings.database_url
-    workers = [subprocess.Popen([sys.executable, "-m", "bench.server", "--port", str(port), "--threads",
-                                 str(args.threads)], env=env) for _ in range(args.workers)]
+    workers = start_servers(port, args, env)
     try:
         wait_for(port, workers)
         figures["HTTP client"] = "wrk" if shutil.which("wrk") else "Python"
@@ -581,12 +589,53 @@ def measure_http(settings: Settings, args: argparse.Namespace, figures: Figures)
                 + (", then REPEATED (pool exhausted)" if result.requests > len(measured) else
                    ", pool exhausted: stopped early" if result.exhausted else ""))
         measure_warm(port, sources, args, figures)
+        # Baseline: chronicle's cheapest GET, through all of its before/after request hooks.
+        cheapest = [(CHEAPEST_ROUTE, None)]
+        load(port, cheapest, args.connections, 1)  # warm up
+        figures[CHEAPEST_FIGURE] = f"{load(port, cheapest, args.connections, args.http_seconds).summary()} " \
+                                   f"(GET {CHEAPEST_ROUTE})"
         peaks = [peak_mb(worker.pid) for worker in workers]
-        figures["server peak MB per worker"] = " / ".join(f"{p:.0f}" for p in peaks)
     finally:
-        for worker in workers:
-            worker.terminate()
-            worker.wait()
+        stop_servers(workers)
+    measure_hello(args, figures)  # after chronicle's servers stopped: it shares the cores with nothing
+    figures["server peak MB per worker"] = " / ".join(f"{p:.0f}" for p in peaks)
+
+
+# The cheapest GET of chronicle's own app that still goes through every before/after request hook (the
+# bounded read, the expensive-request slot, the NUL check, the story preprocessors, "behind" and the security
+# headers): the API's list of stories (a handful in the generated history), read from the small story tables,
+# not cached, one story shown. chronicle has no health route; openapi.json is rebuilt on every request and costs more.
+CHEAPEST_ROUTE = "/api/v1/stories?limit=1"
+CHEAPEST_FIGURE = "HTTP chronicle cheapest route req/s, p50 / p99 ms"
+HELLO_FIGURE = "HTTP bare Flask hello req/s, p50 / p99 ms"
+
+
+def start_servers(port: int, args: argparse.Namespace, env: dict, app: str = "chronicle") -> list[subprocess.Popen]:
+    return [subprocess.Popen([sys.executable, "-m", "bench.server", "--port", str(port), "--threads",
+                              str(args.threads), "--app", app], env=env) for _ in range(args.workers)]
+
+
+def stop_servers(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.wait()
+
+
+def measure_hello(args: argparse.Namespace, figures: Figures) -> None:
+    """Baseline: the same stack (bench/server.py: waitress, --workers processes of --threads threads each,
+    SO_REUSEPORT), client, connections and duration, serving bench/hello.py's one tiny fixed JSON answer."""
+    from bench import hello
+
+    port = free_port()
+    workers = start_servers(port, args, {**os.environ, "PYTHONPATH": str(ROOT)}, app="hello")
+    try:
+        wait_for(port, workers, probe=hello.PATH, settle=0.5)
+        requests = [(hello.PATH, None)]
+        load(port, requests, args.connections, 1)  # warm up
+        figures[HELLO_FIGURE] = load(port, requests, args.connections, args.http_seconds).summary()
+    finally:
+        stop_servers(workers)
 
 
 def measure_warm(port: int, sources: list[dict], args: argparse.Namespace, figures: Figures) -> None:
@@ -623,14 +672,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(port: int, workers: list[subprocess.Popen], seconds: int = 300) -> None:
+def wait_for(port: int, workers: list[subprocess.Popen], seconds: int = 300, probe: str = "/api/v1/openapi.json",
+             settle: float = 2) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
         if any(worker.poll() is not None for worker in workers):
             raise RuntimeError("a server process exited")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=5).read()
-            time.sleep(2)  # the other workers may still be opening the chronicle
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=5).read()
+            time.sleep(settle)  # the other workers may still be opening the chronicle
             return
         except OSError:
             time.sleep(0.5)
@@ -858,6 +908,23 @@ TARGETS = [
 ]
 
 
+# The HTTP targets shown with their rate's share of the two baselines' (what the ratio is called).
+BOUNDED_BY_HELLO = {"HTTP cold narrative page req/s, p50 / p99 ms": "cold page",
+                    "HTTP cold API narrative req/s, p50 / p99 ms": "cold API",
+                    "HTTP warm Zipf mix req/s, p50 / p99 ms": "warm mix"}
+
+
+def _baseline_ratios(what: str, value: object, values: dict) -> str:
+    """ "  [warm mix / bare hello: 0.41, / chronicle cheapest route: 0.62]", from what was measured."""
+    ratios = []
+    for baseline, called in ((HELLO_FIGURE, "bare hello"), (CHEAPEST_FIGURE, "chronicle cheapest route")):
+        try:
+            ratios.append(f"{called}: {_first(value) / _first(values[baseline]):.2f}")
+        except (KeyError, ValueError, TypeError, ZeroDivisionError):
+            ratios.append(f"{called}: not measured")
+    return f"  [{what} / {ratios[0]}, / {ratios[1]}]"
+
+
 def _mark(check, value: object) -> str:
     try:
         return "met" if check(value) else "MISSED"
@@ -886,6 +953,8 @@ def report(results: list[Figures], args: argparse.Namespace, elapsed: float) -> 
             if beside and beside in figures.values:
                 shown += (f"  (bare eventsourcing {figures.values[beside]:,}/s)" if beside.startswith("bare")
                           else f"  ({beside}: {figures.values[beside]})")
+            if name in BOUNDED_BY_HELLO and value is not None:
+                shown += _baseline_ratios(BOUNDED_BY_HELLO[name], value, figures.values)
             mark = "MISSED" if value is None else _mark(check, value)
             lines.append(f"      {figures.store:<12}{mark:<8}{shown}")
     stores = {figures.store: figures.values for figures in results}
