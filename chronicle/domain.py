@@ -53,6 +53,22 @@ def check_slug(slug: str) -> str:
     return slug
 
 
+_TEXTS = ("text", "quote", "quote_language", "note", "reason")
+
+
+def check_shapes(fields: dict) -> None:
+    """Refuse words of the wrong kind before they reach an event: texts are strings, citations and
+    incidents are lists (of objects, for citations)."""
+    for name in _TEXTS:
+        if fields.get(name) is not None and not isinstance(fields[name], str):
+            raise InvalidValueError(f"{name}: must be text, not {type(fields[name]).__name__}")
+    citations = fields.get("citations")
+    if citations is not None and (not isinstance(citations, list) or not all(isinstance(c, dict) for c in citations)):
+        raise InvalidValueError("citations: must be a list of citations (objects)")
+    if fields.get("incident_ids") is not None and not isinstance(fields["incident_ids"], list):
+        raise InvalidValueError("incident_ids: must be a list")
+
+
 def refuse_nul(**fields: Any) -> None:
     """Refuse text containing U+0000: no store keeps it reliably (PostgreSQL text cannot)."""
     for name, value in fields.items():
@@ -572,6 +588,7 @@ class Claim(Aggregate):
             raise InvalidValueError(f"cannot correct {', '.join(unknown)}")
         refuse_nul(changes=changes, reason=reason)
         changes = dict(changes)
+        check_shapes(changes)
         if version is not None and (isinstance(version, bool) or not isinstance(version, int)
                                     or not 0 <= version < len(self.versions)):
             raise InvalidValueError(f"version: this claim has no version {version!r} "
@@ -583,6 +600,7 @@ class Claim(Aggregate):
     def _check_version_correction(self, version: int | None, changes: dict) -> None:
         if not isinstance(version, int) or not 0 <= version < len(self.versions):
             raise InvalidValueError(f"version {version!r} does not exist: the claim has {len(self.versions)}")
+        check_shapes(changes)
         if "figure" in changes:
             changes["figure"] = parse_figure(changes["figure"])
         if "figures" in changes:
