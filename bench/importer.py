@@ -30,7 +30,7 @@ class ImportReport:
     generating: float = 0.0
 
 
-def import_history(chronicle: Any, commands: Iterable[tuple], chunk: int = 10000,
+def import_history(chronicle: Any, commands: Iterable[tuple], chunk: int = 2000,
                    progress: Callable[[int], None] | None = None) -> ImportReport:
     """Record the commands in chunks, then fold them into the read models once (``Chronicle.settle``);
     return how many statements and events, and the seconds spent recording and folding.

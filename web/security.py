@@ -173,6 +173,11 @@ def _limit_rates(app: Flask) -> None:
                       storage_options={"wrap_exceptions": True})
     app.extensions["chronicle_limiter"] = limiter
 
+    @limiter.request_filter
+    def a_read() -> bool:
+        """Reads are never limited (every limit is on a write or a sign-in): skip the limiter's work for them."""
+        return request.method in ("GET", "HEAD")
+
     @app.errorhandler(RateLimitExceeded)
     def too_many(error: RateLimitExceeded):
         """429 with Retry-After: a problem under /api, the error page elsewhere."""
