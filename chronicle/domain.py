@@ -91,16 +91,20 @@ def parse_date(value: dict | str, name: str = "date") -> dict:
     try:
         if isinstance(value, str):
             return FuzzyDate.parse(value).to_dict()
+        if not isinstance(value, dict):
+            raise InvalidValueError(f"{name}: must be EDTF text or a date object, not {type(value).__name__}")
         return FuzzyDate.from_dict(value).to_dict()
-    except (FuzzyDateError, KeyError, TypeError) as error:
+    except (FuzzyDateError, KeyError, TypeError, AttributeError) as error:
         raise InvalidValueError(f"{name}: {error}") from None
 
 
 def parse_figure(value: dict | None) -> dict | None:
     """Validate a figure's stored dict; None means the claim has no figure."""
+    if value is not None and not isinstance(value, dict):
+        raise InvalidValueError(f"figure: must be an object, not {type(value).__name__}")
     try:
         figure = Figure.from_dict(value)
-    except (FigureError, KeyError, TypeError) as error:
+    except (FigureError, KeyError, TypeError, AttributeError) as error:
         raise InvalidValueError(f"figure: {error}") from None
     return figure.to_dict() if figure else None
 
@@ -125,13 +129,15 @@ def parse_original(original: dict | None) -> dict | None:
 
 def parse_figures(figures: list | None) -> list:
     """Figures on other figure topics carried by the same statement, each with its topic's id."""
+    if figures is not None and not isinstance(figures, list):
+        raise InvalidValueError(f"figures: must be a list, not {type(figures).__name__}")
     parsed = []
     for number, figure in enumerate(figures or []):
         if not isinstance(figure, dict) or not figure.get("topic_id"):
             raise InvalidValueError(f"figures[{number}] needs the topic it counts")
         try:
             checked = Figure.from_dict(figure)
-        except (FigureError, KeyError, TypeError) as error:
+        except (FigureError, KeyError, TypeError, AttributeError) as error:
             raise InvalidValueError(f"figures[{number}]: {error}") from None
         parsed.append({"topic_id": str(figure["topic_id"]), **checked.to_dict()})
     return parsed
