@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 
 from chronicle.config import Settings
 from chronicle.projections.store import ViewLocator
@@ -30,7 +30,9 @@ def opening(settings: Settings) -> AbstractContextManager:
         from chronicle.persistence import postgres
 
         return postgres.opening(settings.database_url)
-    return nullcontext()
+    from chronicle.persistence.sqlite import opening_folder
+
+    return opening_folder(settings.data_dir)
 
 
 def view_locator(settings: Settings) -> ViewLocator:

@@ -6,6 +6,7 @@ file (``CURRENT``) is replaced atomically, so a rebuild never blocks writers or 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
@@ -93,6 +94,25 @@ _INSERT_ROW = (
     f"INSERT INTO versions ({', '.join(ROW_COLUMNS)}) "
     f"VALUES ({', '.join(':' + c for c in ROW_COLUMNS)})"
 )
+
+
+@contextmanager
+def opening_folder(data_dir: Path) -> Iterator[None]:
+    """Held while a process creates a data folder's tables. eventsourcing creates them in a deferred
+    transaction, which SQLite refuses at once ("database is locked", its busy timeout unused) when
+    another process wrote the schema since it began: processes opening one folder take turns."""
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    try:
+        lock = open(Path(data_dir) / "opening.lock", "a")
+    except OSError:  # a read-only folder: nobody can create its tables, so there is nothing to wait for
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _connect(path: Path, expired: Callable[[], bool]) -> sqlite3.Connection:
