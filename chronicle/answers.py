@@ -21,6 +21,7 @@ from contextvars import ContextVar
 from typing import Any
 
 SIZE = 512  # answers kept per process
+BYTES = 32 * 2**20  # and at most this many bytes of them: a narrative of a large story is hundreds of KB
 MISSING = object()
 
 # The (generation, position) a cached call reads at: nested calls (a timeline's narrative) read at the same.
@@ -28,11 +29,16 @@ _reading: ContextVar[tuple | None] = ContextVar("chronicle_reading", default=Non
 
 
 class LRU:
-    """A thread-safe mapping that keeps at most ``size`` entries, dropping the least recently used."""
+    """A thread-safe mapping that keeps at most ``size`` entries, dropping the least recently used; given
+    ``weigh`` (an entry's size in bytes) and ``max_bytes``, it also keeps their weight under that bound."""
 
-    def __init__(self, size: int = SIZE):
+    def __init__(self, size: int = SIZE, max_bytes: int | None = None, weigh: Callable[[Any], int] | None = None):
         self.size = size
+        self.max_bytes = max_bytes
+        self.weigh = weigh if max_bytes is not None else None
+        self.bytes = 0
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._weights: dict[Hashable, int] = {}
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, default: Any = None) -> Any:
@@ -44,15 +50,24 @@ class LRU:
             return value
 
     def put(self, key: Hashable, value: Any) -> None:
+        weight = self.weigh(value) if self.weigh else 0
+        if self.max_bytes is not None and weight > self.max_bytes:
+            return  # larger than the whole cache: answered, not kept
         with self._lock:
+            self.bytes += weight - self._weights.pop(key, 0)
             self._entries[key] = value
             self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            if self.weigh:
+                self._weights[key] = weight
+            while len(self._entries) > self.size or (self.max_bytes is not None and self.bytes > self.max_bytes):
+                dropped, _ = self._entries.popitem(last=False)
+                self.bytes -= self._weights.pop(dropped, 0)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._weights.clear()
+            self.bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -61,8 +76,8 @@ class LRU:
 class Answers:
     """Plain-data answers (dicts, lists, strings, numbers) by key; each read returns a fresh copy."""
 
-    def __init__(self, size: int = SIZE):
-        self.entries = LRU(size)
+    def __init__(self, size: int = SIZE, max_bytes: int = BYTES):
+        self.entries = LRU(size, max_bytes, len)
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         kept = self.entries.get(key, MISSING)

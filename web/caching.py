@@ -31,12 +31,15 @@ PAGE_IMMUTABLE = "private, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 PAGE_REVALIDATE = "private, no-cache"
 BODIES = 512  # serialised answers kept per process
+BODY_BYTES = 32 * 2**20  # and at most this many bytes of them
 KEPT_HEADERS = ("Content-Type", "Link", "Content-Disposition")
 
 
 def register(app: Flask) -> None:
     """Keep serialised answers, and read an answered request at the position it first reads."""
-    app.extensions["chronicle_bodies"] = LRU(int(app.config.get("CHRONICLE_CACHED_BODIES") or BODIES))
+    app.extensions["chronicle_bodies"] = LRU(int(app.config.get("CHRONICLE_CACHED_BODIES") or BODIES),
+                                             int(app.config.get("CHRONICLE_CACHED_BODY_BYTES") or BODY_BYTES),
+                                             _body_bytes)
 
     @app.url_value_preprocessor
     def read_at_one_position(endpoint: str | None, _values: dict | None) -> None:
@@ -136,3 +139,8 @@ def _marked(response: Response, headers: dict) -> Response:
     if request.blueprint != "api":
         response.vary.add("Cookie")
     return response
+
+
+def _body_bytes(kept: tuple) -> int:
+    body, headers = kept
+    return len(body) + sum(len(name) + len(value) for name, value in headers)

@@ -14,6 +14,23 @@ def test_the_lru_keeps_its_size_and_drops_the_least_recently_used():
     assert len(kept) == 3 and kept.get(1) is None and kept.get(0) == "0" and kept.get(3) == "3"
 
 
+def test_the_lru_keeps_the_bytes_it_holds_under_its_bound():
+    kept = LRU(100, max_bytes=10, weigh=len)
+    for key in "abcd":
+        kept.put(key, b"xxx")
+    assert len(kept) == 3 and kept.bytes == 9 and kept.get("a") is None
+    kept.put("b", b"x" * 7)  # replacing an entry re-weighs it
+    assert kept.bytes <= 10 and kept.get("b") == b"x" * 7
+    kept.put("huge", b"x" * 11)  # larger than the whole bound: not kept, and nothing dropped for it
+    assert kept.get("huge") is None and kept.get("b") == b"x" * 7
+
+
+def test_answers_larger_than_the_cache_are_answered_but_not_kept():
+    answers = Answers(4, max_bytes=64)
+    assert answers.get("q", lambda: "x" * 100) == "x" * 100
+    assert len(answers) == 0 and answers.get("small", lambda: [1]) == [1] and len(answers) == 1
+
+
 def test_each_read_of_an_answer_is_a_copy_of_its_own():
     answers = Answers(4)
     first = answers.get("q", lambda: {"topics": [{"claims": [{"text": "said"}]}]})
