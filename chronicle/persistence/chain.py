@@ -90,10 +90,13 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         row = curs.fetchone()
         previous = row["hash"] if row else GENESIS
         hashes = []
-        for position, event in zip(positions, stored_events):
+        for event in stored_events:
             previous = link_hash(previous, event.originator_id, event.originator_version, event.topic, event.state)
-            hashes.append((position, previous))
-        curs.executemany(SQL("INSERT INTO {0} (position, hash) VALUES (%s, %s)").format(self.hashes_table), hashes)
+            hashes.append(previous)
+        # One statement, not executemany: psycopg pipelines executemany, and a pipeline of some thousands of
+        # rows never returned here (psycopg/psycopg#685); unnest also costs one round trip instead of many.
+        curs.execute(SQL("INSERT INTO {0} (position, hash) SELECT * FROM unnest(%s::bigint[], %s::text[])")
+                     .format(self.hashes_table), (list(positions), hashes))
         return positions
 
     def chain_rows(self, batch: int = 5000) -> Iterator[tuple]:
