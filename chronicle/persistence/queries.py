@@ -238,6 +238,11 @@ def camps(d: Dialect) -> str:
             f"SELECT camp FROM c WHERE camp IS NOT NULL LIMIT {d.p('limit')}")
 
 
+# The affiliations of the sources that had more than one, in the order camp_intervals gives them.
+CAMP_MOVES = ("SELECT source_id, camp, since_on FROM source_camps WHERE source_id IN "
+              "(SELECT source_id FROM source_camps WHERE number > 0) ORDER BY source_id, since_on, number")
+
+
 @cache
 def count(d: Dialect, kind: str, in_story: bool) -> str:
     where = f" WHERE story = {d.p('story')}" if in_story and kind in STORIED else ""
@@ -391,6 +396,15 @@ class SharedReads:
     def camps(self, limit: int | None = None) -> list[str]:
         rows = self._fetch(camps(self.dialect), {"limit": self.dialect.no_limit if limit is None else limit})
         return [row["camp"] for row in rows]
+
+    def camp_moves(self) -> dict[str, frozenset]:
+        moves: dict[str, set] = {}
+        before = None
+        for row in self._fetch(CAMP_MOVES):
+            if before is not None and before["source_id"] == row["source_id"]:
+                moves.setdefault(row["since_on"], set()).update((before["camp"], row["camp"]))
+            before = row
+        return {day: frozenset(camps) for day, camps in moves.items()}
 
     def count(self, kind: str, story: str | None = None) -> int:
         return self._fetch(count(self.dialect, kind, story is not None), {"story": story})[0]["n"]

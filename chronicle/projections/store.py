@@ -165,6 +165,10 @@ class ViewStore(ABC):
         """The camps sources are in, in order (the first ``limit`` of them)."""
 
     @abstractmethod
+    def camp_moves(self) -> dict[str, frozenset]:
+        """The days on which a source moved camps, each with the camps it left and joined."""
+
+    @abstractmethod
     def count(self, kind: str, story: str | None = None) -> int:
         """How many stories or sources, or topics, incidents or claims (of a story), the view holds."""
 
