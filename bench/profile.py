@@ -6,7 +6,9 @@
 Phases: ``import`` (a generated history through the domain into a fresh store), ``rebuild``,
 ``narrative`` (the in-process narrative of random story lenses), ``history`` (random topics'
 histories), ``page`` (the narrative page
-through the Flask test client) and ``api`` (the API's narrative, the same way). The components are the packages and modules the self time was
+through the Flask test client), ``api`` (the API's narrative, the same way), ``warm`` (the same API questions
+asked a second time: answered from the caches), ``revalidate`` (them again with the ETag each got: the 304
+path) and ``cheapest`` (``GET /api/v1/stories?limit=1``, bench/scale.py's baseline route). The components are the packages and modules the self time was
 spent in, so the shares add up to the whole run.
 """
 
@@ -87,7 +89,7 @@ def summary(profile: cProfile.Profile, top: int = 15) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--phase", choices=("import", "rebuild", "narrative", "history", "page", "api"), default="import")
+    parser.add_argument("--phase", choices=("import", "rebuild", "narrative", "history", "page", "api", "warm", "revalidate", "cheapest"), default="import")
     parser.add_argument("--statements", type=int, default=50000)
     parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--url", default=DEFAULT_URL)
@@ -144,9 +146,19 @@ def _run(args: argparse.Namespace, settings: Settings, profile: cProfile.Profile
     if settings.database_url:
         os.environ["CHRONICLE_DATABASE_URL"] = settings.database_url
     client = create_app({"CHRONICLE_DATA": str(settings.data_dir), "TESTING": True}).test_client()
-    prefix = "/api/v1/stories" if args.phase == "api" else "/stories"
+    prefix = "/stories" if args.phase == "page" else "/api/v1/stories"
     paths = [f"{prefix}/{story}/narrative?{urlencode({'as_of': day, 'lens': lens})}" for story, day, lens in questions]
-    profile.runcall(lambda: [client.get(path) for path in paths])
+    if args.phase == "cheapest":
+        paths = ["/api/v1/stories?limit=1"] * len(paths)
+    headers = [{} for _ in paths]
+    if args.phase in ("warm", "revalidate"):
+        tags = [client.get(path).headers.get("ETag") for path in paths]  # asked once first, not profiled
+        if args.phase == "revalidate":
+            headers = [{"If-None-Match": tag} for tag in tags]
+    start = time.perf_counter()
+    statuses = profile.runcall(lambda: Counter(client.get(path, headers=h).status_code for path, h in zip(paths, headers)))
+    took = time.perf_counter() - start
+    print(f"{len(paths)} requests, {took / len(paths) * 1000:.2f} ms each under the profiler, statuses {dict(statuses)}")
 
 
 if __name__ == "__main__":
