@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-SIZE = 512  # answers kept per process
-BYTES = 32 * 2**20  # and at most this many bytes of them: a narrative of a large story is hundreds of KB
+SIZE = 4096  # answers kept per process
+BYTES = 24 * 2**20  # and at most this many bytes of them: a narrative of a large story is hundreds of KB
 MISSING = object()
 
 # The (generation, position) a cached call reads at: nested calls (a timeline's narrative) read at the same.

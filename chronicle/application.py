@@ -297,6 +297,12 @@ class Chronicle(Application[UUID]):
         """
         return self._catch_up_to(self.recorder.max_notification_id() or 0, progress)
 
+    def close(self) -> None:
+        close_reads = getattr(self.recorder, "close_reads", None)
+        if close_reads is not None:
+            close_reads()
+        super().close()
+
     def read_position(self) -> tuple[str, int]:
         """The view's generation and the log position a read sees, the view caught up to it first: every
         event recorded before the read, by this process or by another, is in the answer."""
@@ -447,6 +453,13 @@ class Chronicle(Application[UUID]):
                           "counts": {k: known.get(k, 0) for k in ("topics", "incidents", "claims")},
                           "first_day": known.get("first_day"), "last_day": known.get("last_day")})
         return found
+
+    @cached
+    def story(self, key: str | None = None) -> dict:
+        """One story with its facts, as :meth:`stories` lists it (kept apart: the list of every story is
+        large at scale, and each read of a cached answer copies it)."""
+        slug = self.resolve_story(key)["slug"]
+        return next(s for s in self.stories() if s["slug"] == slug)
 
     def resolve_lens(self, spec: str | None) -> Lens:
         """A lens from words: "official", "everyone", a camp, a source, or several joined by commas."""

@@ -3,7 +3,8 @@
 An answer is a pure function of the view's generation, the log position and the question (the URL), so
 its validators come from those: the ``ETag`` from all three, ``Last-Modified`` from when the event at that
 position was recorded. A conditional GET whose validator still matches is answered ``304 Not Modified``
-with no body; any other is answered from the body kept under the same key, serialised once.
+with no body; any other is answered from the body kept under the same key, serialised once: by this
+process (in memory) or by another server process of this machine (web/shared_bodies.py).
 
 A question pinned to a ``known_at`` before the last recorded event can never change: the API marks it
 ``public, max-age=31536000, immutable``; everything else is ``no-cache`` (revalidate). Pages say who is
@@ -18,6 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, current_app, g, make_response, request, session
@@ -25,13 +27,14 @@ from werkzeug.http import http_date, parse_date
 
 from chronicle.answers import LRU, reading, reading_at
 from chronicle_web.context import chronicle
+from chronicle_web.shared_bodies import SharedBodies
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 PAGE_IMMUTABLE = "private, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 PAGE_REVALIDATE = "private, no-cache"
-BODIES = 512  # serialised answers kept per process
-BODY_BYTES = 32 * 2**20  # and at most this many bytes of them
+BODIES = 4096  # serialised answers kept per process
+BODY_BYTES = 48 * 2**20  # and at most this many bytes of them
 KEPT_HEADERS = ("Content-Type", "Link", "Content-Disposition")
 
 
@@ -40,6 +43,11 @@ def register(app: Flask) -> None:
     app.extensions["chronicle_bodies"] = LRU(int(app.config.get("CHRONICLE_CACHED_BODIES") or BODIES),
                                              int(app.config.get("CHRONICLE_CACHED_BODY_BYTES") or BODY_BYTES),
                                              _body_bytes)
+    shared = app.config.get("CHRONICLE_SHARED_BODIES", True)
+    if shared:  # on by default: the processes of one machine share the bodies they made (web/shared_bodies.py)
+        path = Path(shared) if isinstance(shared, (str, Path)) else \
+            app.extensions["chronicle_settings"].data_dir / "bodies.sqlite"
+        app.extensions["chronicle_shared_bodies"] = SharedBodies(path)
 
     @app.url_value_preprocessor
     def read_at_one_position(endpoint: str | None, _values: dict | None) -> None:
@@ -117,10 +125,19 @@ def _not_modified(headers: dict) -> bool:
 
 def _kept(key: tuple) -> Response | None:
     kept = current_app.extensions["chronicle_bodies"].get(key)
+    shared = current_app.extensions.get("chronicle_shared_bodies")
+    if kept is None and shared is not None:
+        kept = shared.get(_digest(key))
+        if kept is not None:
+            current_app.extensions["chronicle_bodies"].put(key, kept)
     if kept is None:
         return None
     body, headers = kept
     return Response(body, headers=headers)
+
+
+def _digest(key: tuple) -> str:
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
 
 
 def _made(key: tuple, at: tuple, view: Callable, args: tuple, words: dict) -> Response:
@@ -129,7 +146,11 @@ def _made(key: tuple, at: tuple, view: Callable, args: tuple, words: dict) -> Re
         response = make_response(view(*args, **words))
     if response.status_code == 200 and not response.is_streamed and session.modified == modified:
         headers = [(name, value) for name, value in response.headers if name in KEPT_HEADERS]
-        current_app.extensions["chronicle_bodies"].put(key, (response.get_data(), headers))
+        body = response.get_data()
+        current_app.extensions["chronicle_bodies"].put(key, (body, headers))
+        shared = current_app.extensions.get("chronicle_shared_bodies")
+        if shared is not None:
+            shared.put(_digest(key), body, headers)
     return response
 
 

@@ -64,7 +64,7 @@ def resolve(key: str) -> dict:
 
 def facts(slug: str) -> dict:
     """One story with its presented period, its counts and the first and last days its story changed."""
-    return next(s for s in chronicle().stories() if s["slug"] == slug)
+    return chronicle().story(slug)
 
 
 def legacy(**_: str):

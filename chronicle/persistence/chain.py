@@ -6,6 +6,8 @@ write lock, so the chain follows the recorded order.
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -17,8 +19,50 @@ from psycopg.sql import SQL, Identifier
 from chronicle.integrity import GENESIS, link_hash
 
 
+
 class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     """eventsourcing's SQLite recorder, writing each event's chained hash beside it."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._heads = threading.local()
+        self._head_reads: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def max_notification_id(self) -> int | None:
+        """The log's head, which every answered request reads first: on this thread's own read-only
+        connection, in autocommit, as one statement. eventsourcing's own takes a pooled connection and
+        a transaction (BEGIN, SELECT, ROLLBACK), a third of the time of a cached answer here. A file it
+        cannot open that way (in memory, or read-only without its WAL index) is read as eventsourcing reads it."""
+        db = getattr(self._heads, "db", None) or self._open_head_read()
+        if db is not None:
+            try:
+                return db.execute(self.select_max_notification_id_statement).fetchone()[0]
+            except sqlite3.Error:
+                self._heads.db = None
+        return super().max_notification_id()
+
+    def _open_head_read(self) -> sqlite3.Connection | None:
+        pool = self.datastore.pool
+        if pool.is_sqlite_memory_mode:
+            return None
+        try:
+            db = sqlite3.connect(f"file:{pool.db_name}?mode=ro", uri=True, isolation_level=None,
+                                 check_same_thread=False, timeout=pool.lock_timeout or 5)
+        except sqlite3.Error:
+            return None
+        self._heads.db = db
+        with self._lock:
+            self._head_reads.append(db)
+        return db
+
+    def close_reads(self) -> None:
+        """Close every thread's head connection (the application is closing)."""
+        with self._lock:
+            reads, self._head_reads = self._head_reads, []
+        for db in reads:
+            db.close()
+        self._heads = threading.local()
 
     def construct_create_table_statements(self) -> list[str]:
         return super().construct_create_table_statements() + [

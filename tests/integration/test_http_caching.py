@@ -145,3 +145,62 @@ def test_one_read_of_the_log_head_per_answered_request(app, client, monkeypatch)
     monkeypatch.setattr(chronicle.view, "max_tracking_id", lambda name: pytest.fail("the view's position was read"))
     assert client.get(f"{PAGE}/narrative?as_of=2022-01-11&lens=official").status_code == 200
     assert len(calls) == 1
+
+
+def _server_process(settings, **config):
+    """Another server process on the same data, as a second waitress or gunicorn worker is."""
+    from chronicle_web import create_app
+
+    return create_app({"CHRONICLE_DATA": str(settings.data_dir), "TESTING": True, **config})
+
+
+def _asked(web) -> set[str]:
+    """The questions a server process's chronicle answered itself (its answer cache's keys)."""
+    return {key[2] for key in web.extensions["chronicle"].answers.entries._entries}
+
+
+def _closed(web) -> None:
+    web.extensions["chronicle"].view.close()
+    web.extensions["chronicle"].close()
+
+
+def test_a_body_one_server_process_made_is_served_by_another_without_answering_again(client, settings):
+    made = client.get(f"{PAGE}/narrative?as_of=2022-01-10&lens=official")
+    other = _server_process(settings)
+    try:
+        served = other.test_client().get(f"{PAGE}/narrative?as_of=2022-01-10&lens=official")
+        assert served.status_code == 200 and served.get_data() == made.get_data()
+        assert served.headers["ETag"] == made.headers["ETag"] and served.mimetype == "text/html"
+        assert _asked(other) <= {"resolve_story"}  # the story in the URL was resolved; no narrative was told
+        # A new event moves the key: the other process answers afresh, and both agree again.
+        client.post(f"{API}/claims", json=NEW_CLAIM,
+                    headers={"Authorization": "Bearer " + other.extensions["chronicle_tokens"].create("newsroom")})
+        fresh = other.test_client().get(NARRATIVE)
+        assert "cache-toll-claim" in fresh.get_data(as_text=True) and "narrative" in _asked(other)
+    finally:
+        _closed(other)
+
+
+@pytest.mark.parametrize("where", ["missing-folder/bodies.sqlite", "not-a-database.sqlite"])
+def test_a_shared_cache_that_cannot_be_used_is_a_miss_not_an_error(kazakhstan, settings, tmp_path, where):
+    path = tmp_path / where
+    if where.startswith("not"):
+        path.write_bytes(b"this is not a SQLite file " * 100)
+    web = _server_process(settings, CHRONICLE_SHARED_BODIES=str(path))
+    try:
+        for _ in range(2):
+            response = web.test_client().get(NARRATIVE)
+            assert response.status_code == 200 and response.get_json()["topics"]
+    finally:
+        _closed(web)
+
+
+def test_the_shared_cache_file_keeps_at_most_its_rows(tmp_path):
+    from chronicle_web.shared_bodies import SharedBodies
+
+    shared = SharedBodies(tmp_path / "bodies.sqlite", rows=3, prune_every=5)
+    for number in range(20):
+        shared.put(f"key-{number}", f"body {number}".encode(), [("Content-Type", "text/plain")])
+    assert shared.get("key-19") == (b"body 19", [("Content-Type", "text/plain")])
+    assert shared.get("key-0") is None
+    assert shared._db().execute("SELECT count(*) FROM bodies").fetchone()[0] <= 3 + 5

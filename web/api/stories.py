@@ -12,6 +12,7 @@ from chronicle_web.api.inputs import load_args, load_body
 from chronicle_web.api.openapi import described
 from chronicle_web.api.paging import next_link, page
 from chronicle_web.api.schemas import shared
+from chronicle_web.caching import answered
 from chronicle_web.context import chronicle, story
 from chronicle_web.stories import facts
 
@@ -19,6 +20,7 @@ from chronicle_web.stories import facts
 @bp.get("/stories")
 @described("Every story, with its period, counts and the last day its story changed", args=api.PagingArgs,
            out=api.StoryPageOut, errors=(400,), headers=("Link",))
+@answered
 def stories():
     """Each story's questions live under `/stories/<story>/`: its narrative, topics, claims, incidents, lenses."""
     args = load_args(shared(api.PagingArgs))
@@ -28,6 +30,7 @@ def stories():
 
 @bp.get("/stories/<story>")
 @described("One story", out=schemas.StoryOut, errors=(404,))
+@answered
 def one_story():
     """`last_day` is the last stated day on which anything in the story changed."""
     return shared(schemas.StoryOut).dump(facts(story()))
