@@ -280,7 +280,8 @@ def test_a_narrative_page_holds_at_most_its_ceiling_of_claims(client, monkeypatc
     url = f"{API}/narrative?as_of=2022-12-31&lens=everyone&limit=500"
     whole = client.get(url).get_json()["topics"]
     monkeypatch.setattr(paging, "MAX_CLAIMS", 7)
-    client.application.extensions["chronicle_bodies"].clear()  # answers are kept by position and question alone
+    client.application.extensions["chronicle_bodies"].clear()  # answers are kept by position and question alone,
+    monkeypatch.delitem(client.application.extensions, "chronicle_shared_bodies")  # here and in the shared file
     pages = walk(client, url)
     assert all(sum(len(t["claims"]) for t in p["topics"]) <= 7 for p in pages) and len(pages) > 10
     joined: dict[str, list] = {}
@@ -298,7 +299,8 @@ def test_the_narrative_page_is_paged_too(client, monkeypatch):
     whole = client.get(url).get_data(as_text=True)
     assert "More of this narrative" not in whole
     monkeypatch.setattr(narrative, "PAGE_CLAIMS", 20)
-    client.application.extensions["chronicle_bodies"].clear()  # pages are kept by position and question alone
+    client.application.extensions["chronicle_bodies"].clear()  # pages are kept by position and question alone,
+    monkeypatch.delitem(client.application.extensions, "chronicle_shared_bodies")  # here and in the shared file
     seen, page_url, pages = [], url, 0
     while page_url:
         html = client.get(page_url).get_data(as_text=True)

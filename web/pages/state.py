@@ -41,8 +41,8 @@ def read_state(default_lens: str = "official") -> ViewState:
 def last_day() -> str:
     """The last stated day on which anything in the page's story changed: the everyone lens's last change day,
     which reads the story's rows alone (the story list's facts are counted over every story)."""
-    days = chronicle().narrative_days("everyone", story=story())
-    return days[-1] if days else date.today().isoformat()
+    last, _ = chronicle().changes_around("9999-12-31", "everyone", story=story())  # one MAX, not every day
+    return last or date.today().isoformat()
 
 
 def whole_number(name: str) -> int:
