@@ -103,7 +103,7 @@ CREATE TABLE audit (
 QUERY_INDEXES = """
 CREATE INDEX sources_camp ON sources (camp);
 CREATE INDEX source_camps_camp ON source_camps (camp, since_on);
-CREATE INDEX versions_now ON versions (story, stated_on, stated_until) WHERE recorded_until IS NULL;
+CREATE INDEX versions_now ON versions (story, stated_on, stated_until, source_id, via_id) WHERE recorded_until IS NULL;
 CREATE INDEX versions_topic ON versions (topic_id, stated_on);
 CREATE INDEX versions_source ON versions (source_id, stated_on);
 CREATE INDEX versions_via ON versions (via_id, stated_on) WHERE via_id IS NOT NULL;

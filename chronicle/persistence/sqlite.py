@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS audit (
 QUERY_INDEXES = """
 CREATE INDEX IF NOT EXISTS sources_camp ON sources (camp);
 CREATE INDEX IF NOT EXISTS source_camps_camp ON source_camps (camp, since_on);
-CREATE INDEX IF NOT EXISTS versions_now ON versions (story, stated_on, stated_until)
+CREATE INDEX IF NOT EXISTS versions_now ON versions (story, stated_on, stated_until, source_id, via_id)
     WHERE recorded_until IS NULL;
 CREATE INDEX IF NOT EXISTS versions_topic ON versions (topic_id, stated_on);
 CREATE INDEX IF NOT EXISTS versions_source ON versions (source_id, stated_on);
