@@ -78,10 +78,11 @@ def answered(view: Callable) -> Callable:
                 response = make_response(view(*args, **words))
             return _marked(response, {"Cache-Control": PAGE_REVALIDATE if page else REVALIDATE})
         key = (*at, request.endpoint, request.root_url, request.full_path, (g.get("story") or {}).get("slug"))
-        headers = _validators(app, at[1], key, page)
+        tag = _tag(key)  # the ETag's, and the key in the file the server processes share
+        headers = _validators(app, at[1], tag, page)
         if _not_modified(headers):
             return Response(status=304, headers=headers)
-        response = _kept(key) or _made(key, at, view, args, words)
+        response = _kept(key, tag) or _made(key, tag, at, view, args, words)
         if response.status_code == 200:
             response.headers.update(headers)
         return response
@@ -95,12 +96,11 @@ def _personal() -> bool:
     return bool(session.get("sid") or session.get("_flashes"))
 
 
-def _validators(app: Any, position: int, key: tuple, page: bool) -> dict:
+def _validators(app: Any, position: int, tag: str, page: bool) -> dict:
     known = request.args.get("known_at")
     recorded = app.recorded_at(position)
     settled = app.settled(known, position)
     modified = min(recorded, app.known_moment(known)) if settled else recorded
-    tag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
     headers = {"ETag": f'"{position}-{tag}"',
                "Cache-Control": (PAGE_IMMUTABLE if page else IMMUTABLE) if settled else
                (PAGE_REVALIDATE if page else REVALIDATE)}
@@ -123,11 +123,11 @@ def _not_modified(headers: dict) -> bool:
     return modified_at is not None and time.time() - modified_at.timestamp() >= 1 and modified_at <= since
 
 
-def _kept(key: tuple) -> Response | None:
+def _kept(key: tuple, tag: str) -> Response | None:
     kept = current_app.extensions["chronicle_bodies"].get(key)
     shared = current_app.extensions.get("chronicle_shared_bodies")
     if kept is None and shared is not None:
-        kept = shared.get(_digest(key))
+        kept = shared.get(tag)
         if kept is not None:
             current_app.extensions["chronicle_bodies"].put(key, kept)
     if kept is None:
@@ -136,11 +136,11 @@ def _kept(key: tuple) -> Response | None:
     return Response(body, headers=headers)
 
 
-def _digest(key: tuple) -> str:
-    return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+def _tag(key: tuple) -> str:
+    return hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
 
 
-def _made(key: tuple, at: tuple, view: Callable, args: tuple, words: dict) -> Response:
+def _made(key: tuple, tag: str, at: tuple, view: Callable, args: tuple, words: dict) -> Response:
     modified = session.modified
     with reading_at(at):
         response = make_response(view(*args, **words))
@@ -150,7 +150,7 @@ def _made(key: tuple, at: tuple, view: Callable, args: tuple, words: dict) -> Re
         current_app.extensions["chronicle_bodies"].put(key, (body, headers))
         shared = current_app.extensions.get("chronicle_shared_bodies")
         if shared is not None:
-            shared.put(_digest(key), body, headers)
+            shared.put(tag, body, headers)
     return response
 
 
