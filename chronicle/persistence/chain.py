@@ -19,7 +19,6 @@ from psycopg.sql import SQL, Identifier
 from chronicle.integrity import GENESIS, link_hash
 
 
-
 class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     """eventsourcing's SQLite recorder, writing each event's chained hash beside it."""
 
@@ -39,7 +38,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             try:
                 return db.execute(self.select_max_notification_id_statement).fetchone()[0]
             except sqlite3.Error:
-                self._heads.db = None
+                self._close_head_read(db)
         return super().max_notification_id()
 
     def _open_head_read(self) -> sqlite3.Connection | None:
@@ -55,6 +54,14 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         with self._lock:
             self._head_reads.append(db)
         return db
+
+    def _close_head_read(self, db: sqlite3.Connection) -> None:
+        """Drop this thread's head connection after a failure: the next read opens a fresh one."""
+        self._heads.db = None
+        with self._lock:
+            if db in self._head_reads:
+                self._head_reads.remove(db)
+        db.close()
 
     def close_reads(self) -> None:
         """Close every thread's head connection (the application is closing)."""
