@@ -15,6 +15,7 @@ waiting for its reader) are neither validated nor kept.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -26,6 +27,7 @@ from flask import Flask, Response, current_app, g, make_response, request, sessi
 from werkzeug.http import http_date, parse_date
 
 from chronicle.answers import LRU, reading, reading_at
+from chronicle_web.answer_front import AT, KEPT, AnswerFront
 from chronicle_web.context import chronicle
 from chronicle_web.shared_bodies import SharedBodies
 
@@ -48,11 +50,14 @@ def register(app: Flask) -> None:
         path = Path(shared) if isinstance(shared, (str, Path)) else \
             app.extensions["chronicle_settings"].data_dir / "bodies.sqlite"
         app.extensions["chronicle_shared_bodies"] = SharedBodies(path)
+    front = app.config.get("CHRONICLE_ANSWER_FRONT", os.environ.get("CHRONICLE_ANSWER_FRONT", "on"))
+    if str(front).lower() not in ("off", "0", "false", "no"):  # inside the middlewares that settle the origin
+        app.wsgi_app = AnswerFront(app.wsgi_app, app)
 
     @app.url_value_preprocessor
     def read_at_one_position(endpoint: str | None, _values: dict | None) -> None:
         if request.method in ("GET", "HEAD") and getattr(app.view_functions.get(endpoint), "answered", False):
-            at = chronicle().read_position()
+            at = request.environ.get(AT) or chronicle().read_position()
             g.reading = (at, reading_at(at))
             g.reading[1].__enter__()
 
@@ -133,6 +138,7 @@ def _kept(key: tuple, tag: str) -> Response | None:
     if kept is None:
         return None
     body, headers = kept
+    request.environ[KEPT] = (key[:2], body)  # the front may send it again at this position (web/answer_front.py)
     return Response(body, headers=headers)
 
 
@@ -151,6 +157,7 @@ def _made(key: tuple, tag: str, at: tuple, view: Callable, args: tuple, words: d
         shared = current_app.extensions.get("chronicle_shared_bodies")
         if shared is not None:
             shared.put(tag, body, headers)
+        request.environ[KEPT] = (at, body)
     return response
 
 
@@ -163,5 +170,5 @@ def _marked(response: Response, headers: dict) -> Response:
 
 
 def _body_bytes(kept: tuple) -> int:
-    body, headers = kept
+    body, headers = kept[0], kept[1]  # (body, headers) here; (body, headers, etag) from the front
     return len(body) + sum(len(name) + len(value) for name, value in headers)

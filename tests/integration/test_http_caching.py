@@ -204,3 +204,87 @@ def test_the_shared_cache_file_keeps_at_most_its_rows(tmp_path):
     assert shared.get("key-19") == (b"body 19", [("Content-Type", "text/plain")])
     assert shared.get("key-0") is None
     assert shared._db().execute("SELECT count(*) FROM bodies").fetchone()[0] <= 3 + 5
+
+
+# ----- the front (web/answer_front.py): what Flask sent, sent again without Flask while the position holds
+
+
+@pytest.fixture
+def dispatched(app):
+    """The paths Flask itself dispatched (the front answers the others before Flask sees them)."""
+    from flask import request_started
+
+    paths: list[str] = []
+
+    def started(sender, **_):
+        from flask import request
+        paths.append(request.full_path)
+
+    request_started.connect(started, app)
+    yield paths
+    request_started.disconnect(started, app)
+
+
+def _headers(response) -> dict:
+    return {name: value for name, value in response.headers.items() if name != "Date"}
+
+
+@pytest.mark.parametrize("url", [NARRATIVE, f"{PAGE}/narrative?as_of=2022-01-10&lens=official"])
+def test_a_repeated_question_is_sent_again_by_the_front_exactly_as_flask_sent_it(client, dispatched, url):
+    made, again = client.get(url), client.get(url)
+    assert len(dispatched) == 1  # the second never reached Flask
+    assert again.status_code == 200 and again.get_data() == made.get_data()
+    assert _headers(again) == _headers(made)
+    assert again.headers["Content-Security-Policy"] and again.headers["ETag"]
+
+
+def test_the_fronts_304_carries_what_flasks_304_carries(client, settings, dispatched):
+    made = client.get(NARRATIVE)
+    from_front = client.get(NARRATIVE, headers={"If-None-Match": made.headers["ETag"]})
+    other = _server_process(settings)  # a process that never answered it: Flask itself says 304
+    try:
+        from_flask = other.test_client().get(NARRATIVE, headers={"If-None-Match": made.headers["ETag"]})
+    finally:
+        _closed(other)
+    assert from_front.status_code == from_flask.status_code == 304 and from_front.data == b""
+    assert len(dispatched) == 1
+    assert _headers(from_front).keys() - _headers(from_flask).keys() <= {"Vary"}  # RFC 9110: a 304 keeps the 200's Vary
+    assert _headers(from_flask).keys() <= _headers(from_front).keys()
+    for name in ("ETag", "Cache-Control", "Content-Security-Policy", "X-Frame-Options"):
+        assert from_front.headers[name] == from_flask.headers[name]
+
+
+def test_a_new_event_sends_the_next_question_to_flask_again(client, auth, dispatched):
+    before = client.get(NARRATIVE)
+    assert client.post(f"{API}/claims", json=NEW_CLAIM, headers=auth).status_code == 201
+    after = client.get(NARRATIVE, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and "cache-toll-claim" in after.get_data(as_text=True)
+    assert dispatched.count(NARRATIVE) == 2
+
+
+@pytest.mark.parametrize("headers", [{"Accept-Datetime": "Fri, 07 Jan 2022 12:00:00 GMT"},
+                                     {"Authorization": "Bearer not-a-token"},
+                                     {"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"},
+                                     {"Range": "bytes=0-10"}])
+def test_a_request_whose_answer_may_depend_on_its_headers_is_left_to_flask(client, dispatched, headers):
+    client.get(NARRATIVE)
+    client.get(NARRATIVE, headers=headers)
+    assert dispatched.count(NARRATIVE) == 2
+
+
+def test_a_nul_in_a_header_is_refused_even_for_a_question_already_sent(client):
+    assert client.get(NARRATIVE).status_code == 200
+    refused = client.get(NARRATIVE, headers={"X-Note": "a\x00b"})
+    assert refused.status_code == 400 and "X-Note" in refused.get_data(as_text=True)
+
+
+def test_a_signed_in_editor_is_not_sent_the_readers_page(app, client):
+    from tests.integration.test_pages_editor import post
+
+    url = f"{PAGE}/narrative?as_of=2022-01-10&lens=official"
+    reader = app.test_client().get(url)
+    assert reader.status_code == 200 and "ETag" in reader.headers
+    secret = app.extensions["chronicle_tokens"].create("newsroom")
+    assert post(client, "/sign-in", {"token": secret}).status_code == 302
+    page = client.get(url)
+    assert "newsroom" in page.get_data(as_text=True) and "ETag" not in page.headers
