@@ -17,6 +17,11 @@ MAX_BODY_BYTES = 1024 * 1024
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the web application; each server worker calls this once, after it starts."""
     app = Flask(__name__)
+    from chronicle_web.json_provider import OrjsonProvider
+    from chronicle_web.templating import PlainDataEnvironment
+
+    app.jinja_environment = PlainDataEnvironment  # before the environment is first made
+    app.json = OrjsonProvider(app)
     app.json.sort_keys = False
     app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
                             SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
@@ -33,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _bound_reads(app)
     _bound_expensive(app)
 
-    from chronicle_web import api, caching, errors, links, pages, security, stories
+    from chronicle_web import api, caching, cards, errors, links, pages, security, stories
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
@@ -42,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     links.register(app)
+    cards.register(app)
     return app
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 STORY = "/stories/kazakhstan-2022"
 
 
@@ -149,3 +152,18 @@ def test_pages_use_only_their_own_assets_and_forbid_others(client):
     assert re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?:)?//', html) == []
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert "style=" not in html and "<script>" not in html
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(slug=st.one_of(st.from_regex(r"[a-z0-9-]{1,30}", fullmatch=True), st.text(max_size=20)),
+       story=st.one_of(st.none(), st.from_regex(r"[a-z0-9-]{1,20}", fullmatch=True)))
+def test_a_link_built_from_its_pattern_is_the_url_flask_builds(app, slug, story):
+    from flask import g, url_for
+
+    from chronicle_web.links import link
+
+    with app.test_request_context("/stories/kazakhstan-2022/narrative"):
+        g.story = {"slug": "kazakhstan-2022"}
+        for endpoint in ("pages.claim", "pages.topic", "pages.source"):
+            values = {"slug": slug} if story is None or endpoint == "pages.source" else {"slug": slug, "story": story}
+            assert link(endpoint, **values) == url_for(endpoint, **dict(sorted(values.items())))
