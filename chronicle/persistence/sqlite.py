@@ -326,7 +326,14 @@ class SQLiteViewStore(SharedReads, ViewStore):
                               (application_name, position, event, reason, at)).rowcount == 1
 
     def _fetch(self, statement: str, params: dict | None = None) -> list[dict]:
-        return [dict(row) for row in self.db.execute(statement, params or {}).fetchall()]
+        # Plain tuples zipped with the column names: half the cost of dict(sqlite3.Row) per row.
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        cursor.execute(statement, params or {})
+        if cursor.description is None:  # a statement that returns no rows
+            return []
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
 
     def claim_facts(self, claim_id: str) -> dict | None:
         row = self.db.execute("SELECT version, incident_ids, corrections FROM claims WHERE id = ?",
