@@ -30,8 +30,10 @@ For each store it prints, measured in the same run, each figure beside its basel
      and two baselines, each with the same client, --workers processes, --threads, --connections and
      --http-seconds, so that a missed target can be told from this machine's physical limit:
      - chronicle's cheapest route: its own app answering its cheapest GET (/api/v1/stories?limit=1: a
-       handful of stories, not cached) through all of its before/after request hooks, so the hooks' cost
-       shows apart from the answers' ("HTTP chronicle cheapest route");
+       handful of stories), once as the answer front replays it (web/answer_front.py: what every
+       repeated question costs, "HTTP chronicle cheapest route"), and once through Flask and all of its
+       before/after request hooks (sent with a Range header, which the front leaves to Flask), so the
+       hooks' cost shows apart from the answers' ("HTTP chronicle cheapest route through Flask");
      - bare Flask hello: the same server stack (bench/server.py: waitress, SO_REUSEPORT) serving
        bench/hello.py, a minimal Flask app whose one route returns a fixed JSON body about the size of a
        304, with none of chronicle's hooks ("HTTP bare Flask hello"); the targets table shows each cold
@@ -203,8 +205,14 @@ def rerun_store(kept: str, args: argparse.Namespace) -> Figures:
 
 
 def in_child(function, *args):
-    """Run a phase in a fresh process: its peak memory is its own, and its connections close with it."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
+    """Run a phase in a fresh process: its peak memory is its own, and its connections close with it.
+
+    The child is forked from a fork server that has loaded chronicle and nothing else, not from this
+    process: by the second store this process holds the first store's query phases (over a GB), which a
+    child forked from it would count as its own peak."""
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["chronicle.bootstrap", "bench.importer", "bench.generator"])
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         return pool.submit(function, *args).result()
 
 
@@ -649,11 +657,13 @@ def measure_http(settings: Settings, args: argparse.Namespace, figures: Figures)
                 + (", then REPEATED (pool exhausted)" if result.requests > len(measured) else
                    ", pool exhausted: stopped early" if result.exhausted else ""))
         measure_warm(port, sources, args, figures)
-        # Baseline: chronicle's cheapest GET, through all of its before/after request hooks.
-        cheapest = [(CHEAPEST_ROUTE, None)]
-        load(port, cheapest, args.connections, 1)  # warm up
-        figures[CHEAPEST_FIGURE] = f"{load(port, cheapest, args.connections, args.http_seconds).summary()} " \
-                                   f"(GET {CHEAPEST_ROUTE})"
+        # Baselines: chronicle's cheapest GET, as the front replays it (web/answer_front.py), and through Flask
+        # with all of its before/after request hooks (a Range header, which the front leaves to Flask).
+        for figure, headers in ((CHEAPEST_FIGURE, None), (CHEAPEST_FLASK_FIGURE, {"Range": "bytes=0-"})):
+            cheapest = [(CHEAPEST_ROUTE, headers)]
+            load(port, cheapest, args.connections, 1)  # warm up
+            figures[figure] = f"{load(port, cheapest, args.connections, args.http_seconds).summary()} " \
+                              f"(GET {CHEAPEST_ROUTE}{', with Range' if headers else ''})"
         peaks = [peak_mb(worker.pid) for worker in workers]
     finally:
         stop_servers(workers)
@@ -667,6 +677,7 @@ def measure_http(settings: Settings, args: argparse.Namespace, figures: Figures)
 # not cached, one story shown. chronicle has no health route; openapi.json is rebuilt on every request and costs more.
 CHEAPEST_ROUTE = "/api/v1/stories?limit=1"
 CHEAPEST_FIGURE = "HTTP chronicle cheapest route req/s, p50 / p99 ms"
+CHEAPEST_FLASK_FIGURE = "HTTP chronicle cheapest route through Flask req/s, p50 / p99 ms"
 HELLO_FIGURE = "HTTP bare Flask hello req/s, p50 / p99 ms"
 
 
@@ -802,9 +813,9 @@ end
 
 function init(args)
   for line in io.lines(%s) do
-    local path, tag = line:match("^([^\\t]*)\\t(.*)$")
-    if tag ~= "" then
-      requests[#requests + 1] = wrk.format("GET", path, {["If-None-Match"] = tag})
+    local path, name, value = line:match("^([^\\t]*)\\t([^\\t]*)\\t(.*)$")
+    if name ~= "" then
+      requests[#requests + 1] = wrk.format("GET", path, {[name] = value})
     else
       requests[#requests + 1] = wrk.format("GET", path)
     end
@@ -842,7 +853,7 @@ end
 def _wrk(port: int, requests: list[tuple[str, dict | None]], connections: int, seconds: int) -> Load:
     folder = Path(tempfile.mkdtemp(prefix="chronicle-bench-wrk-"))
     listing = folder / "requests.tsv"
-    listing.write_text("".join(f"{path}\t{(headers or {}).get('If-None-Match', '')}\n" for path, headers in requests))
+    listing.write_text("".join(f"{path}\t{_one_header(headers)}\n" for path, headers in requests))
     script = folder / "requests.lua"
     script.write_text(WRK_SCRIPT % json.dumps(str(listing)))
     try:
@@ -859,6 +870,14 @@ def _wrk(port: int, requests: list[tuple[str, dict | None]], connections: int, s
     statuses = Counter({200: int(answered[1]), 304: int(answered[2])}) if answered else Counter()
     return Load(int(count), took_seconds, _ms(output, "50"), _ms(output, "99"),
                 (int(errors[1]) if errors else 0) + (int(timeouts[1]) if timeouts else 0), statuses)
+
+
+def _one_header(headers: dict | None) -> str:
+    """The request's one header (If-None-Match, or Range for the cheapest route through Flask) as "name\\tvalue"."""
+    if not headers:
+        return "\t"
+    (name, value), = headers.items()
+    return f"{name}\t{value}"
 
 
 def _ms(output: str, which: str) -> float:
