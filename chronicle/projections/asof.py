@@ -23,9 +23,11 @@ from chronicle.projections.rows import derive_rows, row_key
 from chronicle.projections.store import PositionMoved, ViewBatch, ViewStore
 
 BATCH_SIZE = 2000
-# A rebuild folds the whole log at once: larger transactions, and more claims kept folded between them.
+# A rebuild folds the whole log at once, in larger transactions. It keeps as many claims folded between
+# them as catching up does: twice as many took 90 MB more (339 against 247 MB at 100,000 statements)
+# for no measurable speed, and a bulk import's one fold must stay under its 500 MB target.
 REBUILD_BATCH = 10000
-REBUILD_CLAIMS = 20000
+REBUILD_CLAIMS = 10000
 log = logging.getLogger("chronicle.projection")
 
 
