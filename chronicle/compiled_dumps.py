@@ -4,8 +4,9 @@
 ``serialize``: for a narrative of a few dozen claims that is most of an API request's time. The output
 schemas (``chronicle.schemas.Out``) are plain: strings, numbers, booleans, dicts, lists and nested
 schemas of the same, read from dicts. So a schema is compiled once into a list of (key, attribute,
-converter), the converters doing what each field's ``_serialize`` does (and no more work than needed
-when the value already has the type marshmallow would give it).
+converter), written out as one Python function per schema, the converters doing what each field's
+``_serialize`` does (and no more work than needed when the value already has the type marshmallow
+would give it).
 
 The schema stays the contract: anything the compiler does not know how to do faster is done by
 marshmallow itself (a schema with dump hooks, a field read from a dotted attribute or not read at all,
@@ -48,32 +49,44 @@ def _compile(schema: Schema) -> Callable[[Any], Any]:
 
     if schema._hooks["pre_dump"] or schema._hooks["post_dump"]:
         return dumped_by_marshmallow
-    steps = []
-    for name, field in schema.dump_fields.items():
+    names: dict[str, Any] = {"MISSING": MISSING, "by_marshmallow": by_marshmallow}
+    lines = ["def dump_one(obj):",
+             "    if type(obj) is not dict:",
+             "        return by_marshmallow(obj, many=False)",
+             "    out = {}",
+             "    get = obj.get"]
+    for number, (name, field) in enumerate(schema.dump_fields.items()):
         attribute = field.attribute or name
         if not field._CHECK_ATTRIBUTE or "." in attribute:
             return dumped_by_marshmallow
         key = field.data_key if field.data_key is not None else name
-        steps.append((key, attribute, _converter(field, attribute), field.dump_default,
-                      attribute in DICT_ATTRIBUTES))
-    steps = tuple(steps)
+        lines.extend(_field_lines(number, key, attribute, field, names))
+    lines.append("    return out")
+    exec("\n".join(lines), names)  # noqa: S102 - source built above from the schema's own field names, as repr()s
+    return names["dump_one"]
 
-    def dump_one(obj: Any) -> Any:
-        if type(obj) is not dict:
-            return by_marshmallow(obj, many=False)
-        out = {}
-        for key, attribute, convert, default, also_attribute in steps:
-            value = obj.get(attribute, MISSING)
-            if value is MISSING and also_attribute:  # as marshmallow reads a key a dict lacks: its attribute
-                value = getattr(obj, attribute, MISSING)
-            if value is MISSING:
-                if default is missing:
-                    continue
-                value = default() if callable(default) else default
-            out[key] = value if convert is None else convert(value, obj)
-        return out
 
-    return dump_one
+def _field_lines(number: int, key: str, attribute: str, field: fields.Field, names: dict) -> list[str]:
+    """The statements that read one field's value from ``obj`` and write it dumped to ``out``."""
+    convert = _converter(field, attribute)
+    lines = [f"    value = get({attribute!r}, MISSING)"]
+    if attribute in DICT_ATTRIBUTES:  # as marshmallow reads a key a dict lacks: its attribute
+        lines += ["    if value is MISSING:", f"        value = getattr(obj, {attribute!r}, MISSING)"]
+    if field.dump_default is missing:
+        lines.append("    if value is not MISSING:")
+    else:
+        names[f"d{number}"] = field.dump_default
+        lines += ["    if value is MISSING:", f"        value = d{number}() if callable(d{number}) else d{number}",
+                  "    if True:"]
+    names[f"c{number}"] = convert
+    if convert is None:
+        dumped = "value"
+    elif type(field) is fields.String:
+        dumped = f"value if value is None or type(value) is str else c{number}(value, obj)"
+    else:
+        dumped = f"c{number}(value, obj)"
+    lines.append(f"        out[{key!r}] = {dumped}")
+    return lines
 
 
 def _converter(field: fields.Field, attribute: str) -> Converter:
