@@ -59,14 +59,19 @@ class SharedBodies:
             self._puts += 1
             if self._puts % self.prune_every == 0:
                 db.execute("DELETE FROM bodies WHERE id <= (SELECT max(id) FROM bodies) - ?", (self.rows,))
+        except sqlite3.OperationalError as error:
+            if _locked(error):  # another thread or process is writing: this body is not shared, at no wait
+                return
+            self._failed(error)
         except sqlite3.Error as error:
             self._failed(error)
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            # A short busy timeout: a cache that waits for a lock costs more than the answer it saves.
-            db = sqlite3.connect(self.path, timeout=0.05, isolation_level=None, check_same_thread=False)
+            # No busy timeout: a cache that waits for a lock costs more than the answer it saves. Readers
+            # never wait in WAL mode; a writer that finds the file locked skips that body.
+            db = sqlite3.connect(self.path, timeout=0, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(SCHEMA)
@@ -85,3 +90,7 @@ class SharedBodies:
                 db.close()
             except sqlite3.Error:
                 pass
+
+
+def _locked(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)

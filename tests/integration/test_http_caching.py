@@ -206,6 +206,27 @@ def test_the_shared_cache_file_keeps_at_most_its_rows(tmp_path):
     assert shared._db().execute("SELECT count(*) FROM bodies").fetchone()[0] <= 3 + 5
 
 
+
+def test_a_body_the_shared_file_is_locked_for_is_skipped_without_waiting(tmp_path, caplog):
+    import sqlite3
+
+    from chronicle_web.shared_bodies import SharedBodies
+
+    shared = SharedBodies(tmp_path / "bodies.sqlite")
+    shared.put("first", b"kept", [])
+    writer = sqlite3.connect(tmp_path / "bodies.sqlite", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process is writing
+    try:
+        shared.put("while-locked", b"skipped", [])  # no error, and no wait: it used to wait 50 ms for the lock
+        assert shared._db().execute("PRAGMA busy_timeout").fetchone()[0] == 0
+        assert shared.get("first") == (b"kept", [])  # readers are not blocked in WAL mode
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert shared.get("while-locked") is None
+    shared.put("after", b"kept too", [])
+    assert shared.get("after") == (b"kept too", []) and "not used now" not in caplog.text
+
 # ----- the front (web/answer_front.py): what Flask sent, sent again without Flask while the position holds
 
 
