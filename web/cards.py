@@ -1,8 +1,9 @@
 """A claim as the pages show it: its card, status badges, figure, quote, citations and source line.
 
 These are the pieces a narrative page repeats for every claim it shows (up to 200), so they are built
-here rather than as Jinja macros: a macro call costs about 60 µs per card, most of the page's time,
-where these cost a fifth of that. They build the same HTML the macros did, every value escaped, and
+here rather than as Jinja macros: a macro call cost about 60 µs a card, and with them in Python a
+page's rendering went from 2.62 to 1.95 ms (mean, 100,000 statements). They build the same HTML the
+macros did, every value escaped, and
 the templates still call them through the macros of ``pages/_macros.html`` (``m.claim_card``,
 ``m.status``, ``m.figure``, ``m.quote``, ``m.citations``, ``m.source_line``).
 """
