@@ -5,6 +5,7 @@ the wrong type, None, nested lists, and objects that are not dicts."""
 from __future__ import annotations
 
 import inspect
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -50,9 +51,12 @@ def _value(field: fields.Field, depth: int) -> st.SearchStrategy:
 
 def _outcome(dump, obj):
     try:
-        return "dumped", dump(obj)
+        dumped = dump(obj)
     except Exception as error:  # noqa: BLE001 - both must fail alike where marshmallow fails
         return "refused", type(error)
+    # A field read from a non-dict's attribute dumps a bound method's text, whose address differs from
+    # one read to the next (marshmallow's own two dumps of it differ): compared without the address.
+    return "dumped", re.sub(r" at 0x[0-9a-f]+", " at 0x", repr(dumped))
 
 
 @pytest.mark.parametrize("schema_class", OUT_SCHEMAS, ids=lambda cls: cls.__name__)
