@@ -40,6 +40,7 @@ class AnswerFront:
     def __init__(self, wsgi_app: Callable, flask_app: Any):
         self.wsgi_app = wsgi_app
         self.flask_app = flask_app
+        self.static_prefix = f"{flask_app.static_url_path}/"
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         key = self._key(environ)
@@ -53,6 +54,8 @@ class AnswerFront:
     def _key(self, environ: dict) -> tuple | None:
         """The request's key at the current position, or None for a request left to Flask."""
         if environ.get("REQUEST_METHOD") != "GET" or any(name in environ for name in LEFT_TO_FLASK):
+            return None
+        if environ.get("PATH_INFO", "").startswith(self.static_prefix):  # files: no answer, no head to read
             return None
         if "HTTP_IF_MODIFIED_SINCE" in environ and "HTTP_IF_NONE_MATCH" not in environ:
             return None
