@@ -11,8 +11,9 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import retry
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg.sql import SQL, Identifier
 
@@ -131,6 +132,23 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             schema=Identifier(self.datastore.schema), table=Identifier(events_table_name))
         self.sql_create_statements.append(SQL(
             "CREATE TABLE IF NOT EXISTS {0} (position bigint PRIMARY KEY, hash text NOT NULL)").format(self.hashes_table))
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """eventsourcing's insert, in one transaction, without psycopg's pipeline mode.
+
+        eventsourcing 9.5.6 sends the lock, the NOTIFY and the INSERT ... RETURNING in a pipeline. With
+        some thousands of events the client blocks sending the INSERT while the server blocks sending
+        its RETURNING rows, and neither returns (psycopg/psycopg#685): the second of two 10,000-event
+        saves hung every time here. Each statement is awaited instead; the statements, the lock, the
+        order and the one transaction are eventsourcing's own, and the chain is written inside it.
+        (eventsourcing's `enable_db_functions` path is not taken: it would record events without the chain.)"""
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._insert_events(curs, stored_events, **kwargs)
+            if not stored_events:
+                return None
+            self._insert_stored_events(curs, stored_events, **kwargs)
+            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
