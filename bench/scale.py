@@ -87,6 +87,7 @@ import psycopg
 from eventsourcing.application import Application
 from psycopg import sql
 
+from bench import page_cache
 from bench.generator import history, story_of, story_slug, story_start
 from bench.importer import import_history
 from chronicle.bootstrap import open_chronicle
@@ -147,6 +148,7 @@ def main() -> None:
           f"{os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}",
           flush=True)
     print(f"HTTP client: {http_client_name()}", flush=True)
+    print(f"page cache reclaim on this machine: {page_cache.reclaim()} (bench/page_cache.py)", flush=True)
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="chronicle-bench-history-"))
     args.history_file = scratch / "history.pickle"
@@ -399,6 +401,10 @@ def measure_queries(settings: Settings, args: argparse.Namespace, figures: Figur
         chronicle = open_chronicle(settings)
         try:
             _queries(chronicle, args, figures)
+            figures["page cache warmed before the narrative"] = page_cache.warm(settings)
+            others = lens_questions(chronicle.view.entries("source"), args.seed, args.queries, random.Random(args.seed + 7))
+            again = timed(lambda story, day, lens: chronicle.narrative(day, lens, story=story), others)
+            figures[f"narrative p50 / p99 ms{WARMED}"] = f"{percentile(again, 50):.2f} / {percentile(again, 99):.2f}"
         finally:
             chronicle.view.close()
             chronicle.close()
@@ -634,6 +640,8 @@ def measure_http(settings: Settings, args: argparse.Namespace, figures: Figures)
     pool = COLD_CEILING * args.http_seconds + PROBES
     cold = {"narrative page": distinct_questions(sources, args.seed, pool, random.Random(args.seed + 2), residue=1),
             "API narrative": distinct_questions(sources, args.seed, pool, random.Random(args.seed + 3), residue=3)}
+    rewarmed = {"narrative page": distinct_questions(sources, args.seed, pool, random.Random(args.seed + 5), residue=0),
+                "API narrative": distinct_questions(sources, args.seed, pool, random.Random(args.seed + 6), residue=2)}
     port = free_port()
     env = {**os.environ, "CHRONICLE_DATA": str(settings.data_dir), "PYTHONPATH": str(ROOT)}
     if settings.database_url:
@@ -643,19 +651,11 @@ def measure_http(settings: Settings, args: argparse.Namespace, figures: Figures)
         wait_for(port, workers)
         figures["HTTP client"] = "wrk" if shutil.which("wrk") else "Python"
         for name, questions in cold.items():
-            paths = [narrative_path(PAGES[name], question) for question in questions]
-            probes, measured = paths[:PROBES], paths[PROBES:]
-            alone = single_requests(port, probes[:4])
-            if alone > 2000:
-                figures[f"HTTP cold {name} req/s, p50 / p99 ms"] = f"not loaded: one request alone takes {alone:,.0f} ms"
-                continue
-            load(port, [(path, None) for path in probes], args.connections, 3)  # warm up, on questions not measured
-            result = load(port, [(path, None) for path in measured], args.connections, args.http_seconds, once=True)
-            figures[f"HTTP cold {name} req/s, p50 / p99 ms"] = result.summary()
-            figures[f"HTTP cold {name} questions asked (each once)"] = (
-                f"{min(result.requests, len(measured)):,} of {len(measured):,} distinct"
-                + (", then REPEATED (pool exhausted)" if result.requests > len(measured) else
-                   ", pool exhausted: stopped early" if result.exhausted else ""))
+            _cold(port, name, [narrative_path(PAGES[name], question) for question in questions], args, figures, "")
+            # The same phase once every file was read into the page cache (bench/page_cache.py), on other days.
+            figures[f"page cache warmed before the cold {name}"] = page_cache.warm(settings)
+            _cold(port, name, [narrative_path(PAGES[name], question) for question in rewarmed[name]], args, figures,
+                  WARMED)
         measure_warm(port, sources, args, figures)
         # Baselines: chronicle's cheapest GET, as the front replays it (web/answer_front.py), and through Flask
         # with all of its before/after request hooks (a Range header, which the front leaves to Flask).
@@ -669,6 +669,25 @@ def measure_http(settings: Settings, args: argparse.Namespace, figures: Figures)
         stop_servers(workers)
     measure_hello(args, figures)  # after chronicle's servers stopped: it shares the cores with nothing
     figures["server peak MB per worker"] = " / ".join(f"{p:.0f}" for p in peaks)
+
+
+WARMED = ", page cache warm"  # the suffix of a figure measured after page_cache.warm
+
+
+def _cold(port: int, name: str, paths: list[str], args: argparse.Namespace, figures: Figures, suffix: str) -> None:
+    """One cold phase: each question asked once, by --connections clients for --http-seconds."""
+    probes, measured = paths[:PROBES], paths[PROBES:]
+    alone = single_requests(port, probes[:4])
+    if alone > 2000:
+        figures[f"HTTP cold {name} req/s, p50 / p99 ms{suffix}"] = f"not loaded: one request alone takes {alone:,.0f} ms"
+        return
+    load(port, [(path, None) for path in probes], args.connections, 3)  # warm up, on questions not measured
+    result = load(port, [(path, None) for path in measured], args.connections, args.http_seconds, once=True)
+    figures[f"HTTP cold {name} req/s, p50 / p99 ms{suffix}"] = result.summary()
+    figures[f"HTTP cold {name} questions asked (each once){suffix}"] = (
+        f"{min(result.requests, len(measured)):,} of {len(measured):,} distinct"
+        + (", then REPEATED (pool exhausted)" if result.requests > len(measured) else
+           ", pool exhausted: stopped early" if result.exhausted else ""))
 
 
 # The cheapest GET of chronicle's own app that still goes through every before/after request hook (the
@@ -1034,6 +1053,9 @@ def report(results: list[Figures], args: argparse.Namespace, elapsed: float) -> 
                           else f"  ({beside}: {figures.values[beside]})")
             if name in BOUNDED_BY_HELLO and value is not None:
                 shown += _baseline_ratios(BOUNDED_BY_HELLO[name], value, figures.values)
+            warmed = figures.values.get(f"{name}{WARMED}")
+            if warmed is not None:
+                shown += f"  [page cache warm: {warmed}, {_mark(check, warmed)}]"
             mark = "MISSED" if value is None else _mark(check, value)
             lines.append(f"      {figures.store:<12}{mark:<8}{shown}")
     stores = {figures.store: figures.values for figures in results}

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -37,6 +37,8 @@ BULK_EVENTS = 20000
 log = logging.getLogger("chronicle")
 
 
+T = TypeVar("T")
+
 class Chronicle(Application[UUID]):
     """An event-sourced chronicle of who said what, when, and what became of it."""
 
@@ -55,6 +57,8 @@ class Chronicle(Application[UUID]):
         self._caught_up_to: tuple | None = None  # the (generation, log head) the view was last caught up to
         self._recorded_at = LRU(64)
         self._lenses = LRU(256)
+        self._stories = LRU(256)
+        self._camp_sets = LRU(2)  # the camps sources are in, by (generation, position)
         self._moves = LRU(2)  # camp moves by (generation, position)
 
     def upgrade_view(self, progress: Callable[[int, int], None] | None = None) -> bool:
@@ -423,9 +427,14 @@ class Chronicle(Application[UUID]):
         """A story by slug or id; with none named, the chronicle's only story."""
         if key is not None:
             _asked(key, "story")
-            found = self.view.entry("story", str(key))
+            key = str(key)
+        return dict(self._at_position(self._stories, key, lambda: self._story(key)))
+
+    def _story(self, key: str | None) -> dict:
+        if key is not None:
+            found = self.view.entry("story", key)
             if not found and self.catch_up():  # perhaps another process has just started it
-                found = self.view.entry("story", str(key))
+                found = self.view.entry("story", key)
             if not found:
                 raise UnknownEntryError(f"no story is called {key!r}")
             return found
@@ -436,6 +445,23 @@ class Chronicle(Application[UUID]):
             raise UnknownEntryError("this chronicle holds no story yet: load one first")
         names = ", ".join(s["slug"] for s in self.view.entries("story")[:20]) + (", ..." if count > 20 else "")
         raise UnknownEntryError(f"this chronicle holds {count} stories: name one ({names})")
+
+    def _at_position(self, memo: LRU, key: object, compute: Callable[[], T]) -> T:
+        """What ``compute`` reads, kept for the (generation, position) the current request reads at: a
+        name resolved once per position, not on every question (a round trip each on PostgreSQL). Outside
+        a request, or while the view is behind its position, it is read afresh."""
+        at = reading()
+        if at is None or self.behind is not None:
+            return compute()
+        found = memo.get((*at, key))
+        if found is None:
+            found = compute()
+            memo.put((*at, key), found)
+        return found
+
+    def _camps_now(self) -> frozenset:
+        """The camps the sources are in at the position read (a short vocabulary, read in one query)."""
+        return self._at_position(self._camp_sets, "camps", lambda: frozenset(self.view.camps()))
 
     def story_for_write(self, key: str | None) -> str:
         """The story a new entry goes in: the one named (which must exist), else the only one."""
@@ -463,14 +489,7 @@ class Chronicle(Application[UUID]):
 
     def resolve_lens(self, spec: str | None) -> Lens:
         """A lens from words: "official", "everyone", a camp, a source, or several joined by commas."""
-        at = reading()
-        if at is None:
-            return self._lens(spec)
-        found = self._lenses.get((*at, spec))  # a Lens is immutable: one is shared by a position's questions
-        if found is None:
-            found = self._lens(spec)
-            self._lenses.put((*at, spec), found)
-        return found
+        return self._at_position(self._lenses, spec, lambda: self._lens(spec))  # immutable: shared
 
     def _lens(self, spec: str | None) -> Lens:
         spec = _asked((spec or "everyone").strip(), "lens")
@@ -478,11 +497,16 @@ class Chronicle(Application[UUID]):
             return Lens("everyone")
         lens_camps, lens_sources = set(), set()
         for part in (p.strip() for p in spec.split(",") if p.strip()):
-            if part.startswith("camp:") or self.view.has_camp(part):
+            if part.startswith("camp:") or self._has_camp(part):
                 lens_camps.add(part.removeprefix("camp:"))
             else:
                 lens_sources.add(self.resolve_source(part.removeprefix("source:"))["id"])
         return Lens(spec, frozenset(lens_camps), frozenset(lens_sources))
+
+    def _has_camp(self, camp: str) -> bool:
+        if reading() is None or self.behind is not None:
+            return self.view.has_camp(camp)
+        return camp in self._camps_now()
 
     # ----- queries
 
