@@ -39,6 +39,7 @@ log = logging.getLogger("chronicle")
 
 T = TypeVar("T")
 
+
 class Chronicle(Application[UUID]):
     """An event-sourced chronicle of who said what, when, and what became of it."""
 
@@ -504,9 +505,7 @@ class Chronicle(Application[UUID]):
         return Lens(spec, frozenset(lens_camps), frozenset(lens_sources))
 
     def _has_camp(self, camp: str) -> bool:
-        if reading() is None or self.behind is not None:
-            return self.view.has_camp(camp)
-        return camp in self._camps_now()
+        return camp in self._camps_now()  # read afresh outside a request, as _at_position says
 
     # ----- queries
 

@@ -250,11 +250,6 @@ def count(d: Dialect, kind: str, in_story: bool) -> str:
 
 
 @cache
-def has_camp(d: Dialect) -> str:
-    return f"SELECT 1 AS found FROM sources WHERE camp = {d.p('camp')} LIMIT 1"
-
-
-@cache
 def find_sources(d: Dialect, like: bool) -> str:
     return ("SELECT DISTINCT s.* FROM source_names n JOIN sources s ON s.id = n.source_id "
             f"WHERE n.key {'LIKE' if like else '='} {d.p('key')} ORDER BY s.slug")
@@ -408,9 +403,6 @@ class SharedReads:
 
     def count(self, kind: str, story: str | None = None) -> int:
         return self._fetch(count(self.dialect, kind, story is not None), {"story": story})[0]["n"]
-
-    def has_camp(self, camp: str) -> bool:
-        return bool(self._fetch(has_camp(self.dialect), {"camp": camp}))
 
     def find_sources(self, key: str) -> list[dict]:
         key = normalise(key)

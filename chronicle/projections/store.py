@@ -174,10 +174,6 @@ class ViewStore(ABC):
         """How many stories or sources, or topics, incidents or claims (of a story), the view holds."""
 
     @abstractmethod
-    def has_camp(self, camp: str) -> bool:
-        """Whether any source is in this camp (so a lens word names a camp, not a source)."""
-
-    @abstractmethod
     def find_sources(self, key: str) -> list[dict]:
         """Sources whose slug, name or an alias normalises to ``key``, else contain it."""
 
